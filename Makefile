@@ -1,0 +1,49 @@
+# make run: the bot (Telegram when BOT_TOKEN is set, else a console chat)
+# make test: lint and the test suite. Both create .venv from requirements.txt when missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: install run test lint format i18n bench clean
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --domain messages --directory locales --locale $* --use-fuzzy
+
+run: install
+	$(BIN)/python run_bot.py
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output locales/messages.pot --project union-service-bot --no-location --sort-output .
+	for po in $(CATALOGS); do \
+		$(BIN)/pybabel update --domain messages --input-file locales/messages.pot --output-file $$po --no-fuzzy-matching --ignore-obsolete; \
+	done
+	$(MAKE) $(COMPILED)
+
+bench: install
+	$(BIN)/python bench/qa.py
+
+clean:
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

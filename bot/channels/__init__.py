@@ -1,0 +1,1 @@
+"""Channels other than Telegram: the console chat and the ``ask`` command line."""

@@ -1,0 +1,136 @@
+"""Load and validate the knowledge files, read through TinyDB.
+
+The files are plain JSON objects of lists (easy to edit by hand); a read-only TinyDB
+storage presents each list as a table. Validation errors become one line that names
+the file, the entry and the field, so staff can fix a broken file without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from bot.content_models import (
+    BenefitsFile,
+    FaqFile,
+    LawFile,
+    Lexicon,
+    LoansFile,
+    StationsFile,
+)
+
+
+class ContentError(Exception):
+    """A knowledge file is missing, not JSON, or fails validation."""
+
+
+class ListJSONStorage(Storage):
+    """Read-only TinyDB storage over ``{"table": [doc, ...], "key": {...}}`` files."""
+
+    def __init__(self, path: str) -> None:
+        self._path = Path(path)
+        self.singletons: set[str] = set()  # keys holding one object rather than a list
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        with self._path.open(encoding="utf-8-sig") as fh:
+            raw = json.load(fh)
+        if not isinstance(raw, dict):
+            raise ContentError(f"{self._path.name}: top level must be a JSON object")
+        tables: dict[str, dict[str, Any]] = {}
+        for key, value in raw.items():
+            if not isinstance(value, list):
+                self.singletons.add(key)
+            docs = value if isinstance(value, list) else [value]
+            tables[key] = {str(i): doc for i, doc in enumerate(docs, start=1)}
+        return tables
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        raise ContentError(f"{self._path.name}: content files are read-only at run time")
+
+
+def read_tables(path: Path) -> dict[str, Any]:
+    """Read a content file through TinyDB, giving back lists (or the single object)."""
+    try:
+        db = TinyDB(str(path), storage=ListJSONStorage)
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: file not found in {path.parent}") from None
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    with db:
+        singletons = db.storage.singletons
+        tables = {name: [dict(doc) for doc in db.table(name).all()] for name in db.tables()}
+    return {name: docs[0] if name in singletons else docs for name, docs in tables.items()}
+
+
+def _describe(file: str, data: dict[str, Any], error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = list(first["loc"])
+    where = "top level"
+    field_path = ".".join(str(p) for p in loc)
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        table, index = str(loc[0]), loc[1]
+        entry = data.get(table, [])[index] if isinstance(data.get(table), list) and index < len(data[table]) else {}
+        name = entry.get("id") or entry.get("number") or entry.get("name") if isinstance(entry, dict) else None
+        where = f"entry {table}[{index}]" + (f" ({name})" if name is not None else "")
+        field_path = ".".join(str(p) for p in loc[2:]) or "(whole entry)"
+    extra = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{file}: {where}: field {field_path}: {first['msg']}{extra}"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    data = read_tables(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(_describe(path.name, data, exc)) from None
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    law: LawFile
+    benefits: BenefitsFile
+    stations: StationsFile
+    loans: LoansFile
+    faq: FaqFile
+    lexicon: Lexicon
+
+
+def load_content(content_dir: Path, stations_override: Path | None = None) -> ContentFiles:
+    """Load every knowledge file; ``stations_override`` is the staff-imported station set."""
+    stations_path = (
+        stations_override if stations_override and stations_override.exists() else content_dir / "stations.json"
+    )
+    files = ContentFiles(
+        law=load_model(content_dir / "law.json", LawFile),
+        benefits=load_model(content_dir / "benefits.json", BenefitsFile),
+        stations=load_model(stations_path, StationsFile),
+        loans=load_model(content_dir / "loans.json", LoansFile),
+        faq=load_model(content_dir / "faq.json", FaqFile),
+        lexicon=load_model(content_dir / "lexicon.json", Lexicon),
+    )
+    _check_unique_ids(files)
+    return files
+
+
+def _check_unique_ids(files: ContentFiles) -> None:
+    seen: dict[str, str] = {}
+    for file, entries in (
+        ("law.json", files.law.qa),
+        ("benefits.json", files.benefits.qa),
+        ("stations.json", files.stations.qa),
+        ("loans.json", files.loans.qa),
+        ("faq.json", files.faq.qa),
+    ):
+        for entry in entries:
+            if entry.id in seen:
+                raise ContentError(f"{file}: entry qa ({entry.id}): field id: also used in {seen[entry.id]}")
+            seen[entry.id] = file

@@ -1,0 +1,181 @@
+"""Pydantic models of the knowledge files under ``content/``.
+
+The models are strict (unknown fields are errors) so that a typo in a hand-edited
+file stops start-up instead of silently dropping a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Topic = Literal["law", "benefits", "stations", "loans", "faq"]
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a fact comes from: a law article, or a publication and its date."""
+
+    publication: str = Field(min_length=1)  # "工人日报" or "中华人民共和国工会法（2021年修正）"
+    date: str  # "2022-01" or "2021-12-24": only as precise as the source is
+    title: str | None = None
+    article: int | None = Field(default=None, ge=1)
+    note: str | None = None  # e.g. "示例数据" or a reliability remark
+
+    @field_validator("date")
+    @classmethod
+    def _date_shape(cls, value: str) -> str:
+        if not DATE_RE.match(value):
+            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+class QAEntry(Strict):
+    """A curated question with its answer; ``questions`` are phrasings users really type."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    questions: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+    answer: str = Field(min_length=1)
+    source: Source
+    articles: list[int] = Field(default_factory=list)  # related law articles, for links
+    english: str | None = None  # optional English answer for the en locale
+
+
+class Chapter(Strict):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+
+
+class Article(Strict):
+    number: int = Field(ge=1)
+    chapter: int = Field(ge=1)
+    text: str = Field(min_length=1)
+
+
+class LawFile(Strict):
+    source: Source
+    chapters: list[Chapter] = Field(min_length=1)
+    articles: list[Article] = Field(min_length=1)
+    qa: list[QAEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _articles_consistent(self) -> LawFile:
+        chapters = {c.number for c in self.chapters}
+        numbers = [a.number for a in self.articles]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("articles must be numbered 1..N in order")
+        for article in self.articles:
+            if article.chapter not in chapters:
+                raise ValueError(f"article {article.number} names unknown chapter {article.chapter}")
+        return self
+
+
+class Benefit(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str  # "景区免门票"
+    detail: str  # what exactly the holder gets
+    places: list[str] = Field(default_factory=list)  # named places or services it covers
+    family_member: str | None = None  # e.g. "可携带一名家属同行，享受同样待遇"
+    applies_to: Literal["all", "serving", "retired"] = "all"
+
+
+class BenefitPolicy(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    region: str  # region or system, e.g. "黑龙江省林业系统"
+    issuer: str  # who made the policy
+    eligible_honours: list[str] = Field(min_length=1)
+    conditions: list[str] = Field(default_factory=list)
+    includes_retirees: bool
+    card: str | None = None  # the card to show
+    card_issuer: str | None = None
+    benefits: list[Benefit] = Field(min_length=1)
+    effective: str
+    source: Source
+
+    @field_validator("effective")
+    @classmethod
+    def _effective_shape(cls, value: str) -> str:
+        if not DATE_RE.match(value):
+            raise ValueError("effective must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+class BenefitsFile(Strict):
+    policies: list[BenefitPolicy] = Field(min_length=1)
+    qa: list[QAEntry] = Field(default_factory=list)
+
+
+class Station(Strict):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    city: str = Field(min_length=1)
+    district: str = ""
+    address: str = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    kind: str = Field(min_length=1)  # "户外劳动者服务站点" / "环卫工休息室"
+    facilities: list[str] = Field(default_factory=list)
+    hours: str = ""
+    phone: str | None = None
+    sample: bool = False  # sample entries are labelled as such in every reply
+    source: Source
+
+
+class StationsFile(Strict):
+    stations: list[Station] = Field(default_factory=list)
+    qa: list[QAEntry] = Field(default_factory=list)
+
+
+class LoanRule(Strict):
+    """One eligibility rule; the questionnaire evaluates them in order, first match decides."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    when: dict[str, str | int | float | bool | list[str]]
+    verdict: Literal["eligible", "not_eligible", "needs_check"]
+    reason: str  # shown to the user: the rule that decided
+
+
+class LoanProgramme(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    operator: str  # who lends: "抚顺市总工会"
+    region: str
+    eligible_groups: list[str] = Field(min_length=1)
+    amount_min: int | None = Field(default=None, ge=0)  # yuan
+    amount_max: int | None = Field(default=None, ge=0)
+    term: str
+    interest: str
+    conditions: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(default_factory=list)
+    how_to_apply: str
+    rules: list[LoanRule] = Field(default_factory=list)
+    source: Source
+
+
+class LoansFile(Strict):
+    programmes: list[LoanProgramme] = Field(min_length=1)
+    qa: list[QAEntry] = Field(default_factory=list)
+
+
+class FaqFile(Strict):
+    qa: list[QAEntry] = Field(min_length=1)
+
+
+class Lexicon(Strict):
+    """Linguistic data for the engine: words, synonyms and input slips, not facts."""
+
+    words: list[str] = Field(default_factory=list)  # domain dictionary for jieba
+    synonyms: list[list[str]] = Field(default_factory=list)  # each group: canonical first
+    slips: dict[str, str] = Field(default_factory=dict)  # common input slip → correct
+    topic_words: dict[Topic, list[str]] = Field(default_factory=dict)
+    chitchat: dict[str, list[str]] = Field(default_factory=dict)  # kind → phrases
+    off_topic: list[str] = Field(default_factory=list)
+    stopwords: list[str] = Field(default_factory=list)

@@ -1,0 +1,37 @@
+"""The long-lived objects every channel needs, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge
+from bot.preferences import Preferences
+from bot.qa import Engine
+from bot.settings import Settings
+from bot.storage import Store, open_store
+
+IMPORTED_STATIONS = "stations.json"  # staff-imported station set in DATA_DIR, preferred over content/
+
+
+@dataclass
+class Services:
+    settings: Settings
+    knowledge: Knowledge
+    engine: Engine
+    store: Store
+    preferences: Preferences
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def load_engine(settings: Settings) -> Engine:
+    """Load and validate the knowledge and index it; fails fast on bad content."""
+    return Engine(Knowledge.load(settings.content_dir, settings.data_dir / IMPORTED_STATIONS))
+
+
+def build_services(settings: Settings) -> Services:
+    engine = load_engine(settings)
+    knowledge = engine.knowledge
+    store = open_store(settings.data_dir)
+    return Services(settings, knowledge, engine, store, Preferences(store))

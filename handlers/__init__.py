@@ -1,0 +1,1 @@
+"""Thin Telegram adapters: parse the update, call the domain in ``bot/``, render the reply."""

@@ -1,0 +1,75 @@
+"""The python-telegram-bot Application: builder settings and the ordered handler list."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import N_, gettext_for
+from bot.services import Services
+from handlers import common, faq
+from handlers.context import BotContext
+
+COMMANDS = (
+    ("start", N_("开始 / 主菜单")),
+    ("help", N_("使用说明")),
+)
+# Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
+COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
+
+
+async def register_commands(application: Application) -> None:
+    """Register the command menu in each language Telegram can tell apart."""
+    for language_code, locale in COMMAND_LANGUAGES.items():
+        _ = gettext_for(locale)
+        commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=language_code)
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(CommandHandler("start", common.start))
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CallbackQueryHandler(faq.on_suggestion, pattern=r"^ask:"))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, faq.on_question))
+    application.add_handler(
+        MessageHandler(
+            filters.Sticker.ALL
+            | filters.PHOTO
+            | filters.VOICE
+            | filters.AUDIO
+            | filters.VIDEO
+            | filters.VIDEO_NOTE
+            | filters.Document.ALL,
+            common.unreadable,
+        )
+    )
+    application.add_error_handler(common.error_handler)
+
+
+def build_application(services: Services) -> Application:
+    """Build the Application around ready services (kept in ``bot_data``)."""
+    settings = services.settings
+    application = (
+        ApplicationBuilder()
+        .token(settings.bot_token or "")
+        .base_url(settings.api_base_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=3))
+        .post_init(register_commands)
+        .build()
+    )
+    application.bot_data["services"] = services
+    add_handlers(application)
+    return application

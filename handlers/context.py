@@ -1,0 +1,40 @@
+"""A typed CallbackContext: the services and the user's locale, negotiated once per update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import gettext_for, negotiate
+from bot.render import Gettext
+from bot.services import Services
+
+
+class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Gives callbacks ``context.services``, ``context.locale`` and ``context.gettext``."""
+
+    locale: str = "zh_Hans"
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data["services"]
+
+    @property
+    def gettext(self) -> Gettext:
+        return gettext_for(self.locale)
+
+    @classmethod
+    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> BotContext:
+        context = super().from_update(update, application)
+        if isinstance(update, Update) and update.effective_user:
+            user = update.effective_user
+            cached = context.user_data.get("locale") if context.user_data is not None else None
+            if cached is None:
+                stored = context.services.preferences.locale(user.id)
+                cached = stored or negotiate(user.language_code)
+                if context.user_data is not None:
+                    context.user_data["locale"] = cached
+            context.locale = cached
+        return context

@@ -1,0 +1,44 @@
+"""Free-text questions and suggestion buttons: the engine answers, this module replies."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+
+from bot.qa import Answer, Kind
+from handlers.context import BotContext
+from handlers.render import answer_html, split_message, suggestion_keyboard
+
+log = logging.getLogger(__name__)
+
+
+async def send_answer(message: Message, answer: Answer, context: BotContext) -> None:
+    """Reply with the answer, split under Telegram's limit; buttons go under the last part."""
+    parts = split_message(answer_html(answer, context.gettext))
+    for i, part in enumerate(parts):
+        markup = suggestion_keyboard(answer) if i == len(parts) - 1 else None
+        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def on_question(update: Update, context: BotContext) -> None:
+    """Answer a free-text question."""
+    message = update.effective_message
+    answer = context.services.engine.answer(message.text or "")
+    if answer.kind in (Kind.UNSURE, Kind.OFF_TOPIC, Kind.EMPTY):
+        log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
+    await send_answer(message, answer, context)
+
+
+async def on_suggestion(update: Update, context: BotContext) -> None:
+    """Answer the suggestion a user pressed."""
+    query = update.callback_query
+    await query.answer()
+    ref = (query.data or "").removeprefix("ask:")
+    answer = context.services.engine.answer_ref(ref)
+    if answer is None:
+        log.warning("stale or forged suggestion button %r", query.data)
+        await query.message.reply_text(context.gettext("这个按钮已经失效了，请重新输入您的问题。"))
+        return
+    await send_answer(query.message, answer, context)

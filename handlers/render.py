@@ -1,0 +1,69 @@
+"""Telegram rendering: HTML around the channel-neutral text, message splitting, keyboards."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.qa import Answer
+from bot.render import Gettext, Rendered, render_answer
+
+MAX_MESSAGE = 4096
+BUTTON_TEXT = 60
+
+
+def to_html(rendered: Rendered) -> str:
+    parts = []
+    if rendered.heading:
+        parts.append(f"<b>{escape(rendered.heading)}</b>")
+    parts.append(escape(rendered.body))
+    if rendered.source_line:
+        parts.append(f"<i>{escape(rendered.source_line)}</i>")
+    return "\n\n".join(parts)
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split on paragraph, then line boundaries so that no part exceeds ``limit``.
+
+    Splitting happens on the escaped HTML, only at newlines (never inside a tag, as
+    tags here never span lines); an over-long line is cut hard as a last resort.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            cut = limit
+            amp = line.rfind("&", limit - 8, limit)
+            if amp != -1 and ";" not in line[amp:limit]:
+                cut = amp  # never cut inside an HTML entity such as &amp;
+            parts.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return parts or [""]
+
+
+def suggestion_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
+    if not answer.suggestions:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_short(s.title), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
+    )
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= BUTTON_TEXT else title[: BUTTON_TEXT - 1] + "…"
+
+
+def answer_html(answer: Answer, _: Gettext) -> str:
+    return to_html(render_answer(answer, _))

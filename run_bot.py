@@ -1,0 +1,76 @@
+"""Run the workers' service bot.
+
+python run_bot.py                    Telegram (long polling) when BOT_TOKEN is set, else a console chat
+python run_bot.py ask "问题"          print the answer as a user reads it (--json: one JSON object)
+python run_bot.py ask --jsonl        answer {"q": ...} objects read line by line from stdin
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.content_loader import ContentError
+from bot.logging_setup import configure_logging
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("run_bot")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="职工服务机器人 / workers' service bot")
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", help="answer one question, or JSON lines from stdin")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help='read {"q": ...} per line from stdin')
+    sub.add_parser("console", help="chat in the terminal")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level if args.command is None else "WARNING", settings.secrets)
+    try:
+        return _run(args, settings)
+    except ContentError as exc:
+        print(f"知识库文件有误 / content error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import load_engine
+
+    if args.command == "ask":
+        from bot.channels import ask
+
+        return ask.main(load_engine(settings), args.question, args.json, args.jsonl)
+    if args.command == "console" or not settings.bot_token:
+        from bot.channels.console import run_console
+
+        return run_console(load_engine(settings))
+    return _run_telegram(settings)
+
+
+def _run_telegram(settings: Settings) -> int:
+    from bot.services import build_services
+    from handlers.app import build_application
+
+    services = build_services(settings)
+    application = build_application(services)
+    log.info("starting long polling against %s", settings.api_base_url)
+    try:
+        application.run_polling(allowed_updates=None)
+    finally:
+        services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
