@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import common, faq
+from handlers import common, faq, menu
 from handlers.context import BotContext
 
 COMMANDS = (
@@ -40,6 +40,7 @@ async def register_commands(application: Application) -> None:
 def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CallbackQueryHandler(menu.on_menu, pattern=r"^menu:"))
     application.add_handler(CallbackQueryHandler(faq.on_suggestion, pattern=r"^ask:"))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, faq.on_question))
     application.add_handler(

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.i18n import N_
 from bot.render import Gettext, capabilities
 from handlers.context import BotContext
+from handlers.menu import open_topic
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,9 @@ def topics_keyboard(_: Gettext) -> InlineKeyboardMarkup:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet the user and show the topic menu."""
+    """Greet the user and show the topic menu, or open a topic named by a deep link."""
+    if context.args and await open_topic(update, context, context.args[0].lower()):
+        return
     _ = context.gettext
     name = html.escape(update.effective_user.first_name) if update.effective_user else ""
     text = _("{name}您好！我是职工服务机器人。请选择一个主题，或者直接输入您的问题。").format(name=name)

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 
 from bot.qa import Answer, Kind
 from handlers.context import BotContext
-from handlers.render import answer_html, split_message, suggestion_keyboard
+from handlers.render import answer_html, answer_keyboard, split_message
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ async def send_answer(message: Message, answer: Answer, context: BotContext) -> 
     """Reply with the answer, split under Telegram's limit; buttons go under the last part."""
     parts = split_message(answer_html(answer, context.gettext))
     for i, part in enumerate(parts):
-        markup = suggestion_keyboard(answer) if i == len(parts) - 1 else None
+        markup = answer_keyboard(answer, context.gettext) if i == len(parts) - 1 else None
         await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 

@@ -53,12 +53,20 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     return parts or [""]
 
 
-def suggestion_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
-    if not answer.suggestions:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_short(s.title), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
-    )
+Row = list[InlineKeyboardButton]
+
+
+def suggestion_rows(answer: Answer, _: Gettext) -> list[Row]:
+    return [[InlineKeyboardButton(_short(s.title), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
+
+
+# Each function adds rows under an answer (suggestions; other modules add theirs here).
+ROW_BUILDERS = (suggestion_rows,)
+
+
+def answer_keyboard(answer: Answer, _: Gettext) -> InlineKeyboardMarkup | None:
+    rows = [row for build in ROW_BUILDERS for row in build(answer, _)]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _short(title: str) -> str:
