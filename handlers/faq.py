@@ -18,7 +18,7 @@ async def send_answer(message: Message, answer: Answer, context: BotContext) -> 
     """Reply with the answer, split under Telegram's limit; buttons go under the last part."""
     parts = split_message(answer_html(answer, context.gettext))
     for i, part in enumerate(parts):
-        markup = answer_keyboard(answer, context.gettext) if i == len(parts) - 1 else None
+        markup = answer_keyboard(answer, context) if i == len(parts) - 1 else None
         await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.qa import Answer
 from bot.render import Gettext, Rendered, render_answer
+from handlers.context import BotContext
 
 MAX_MESSAGE = 4096
 BUTTON_TEXT = 60
@@ -56,7 +57,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 Row = list[InlineKeyboardButton]
 
 
-def suggestion_rows(answer: Answer, _: Gettext) -> list[Row]:
+def suggestion_rows(answer: Answer, context: BotContext) -> list[Row]:
     return [[InlineKeyboardButton(_short(s.title), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
 
 
@@ -64,8 +65,8 @@ def suggestion_rows(answer: Answer, _: Gettext) -> list[Row]:
 ROW_BUILDERS = (suggestion_rows,)
 
 
-def answer_keyboard(answer: Answer, _: Gettext) -> InlineKeyboardMarkup | None:
-    rows = [row for build in ROW_BUILDERS for row in build(answer, _)]
+def answer_keyboard(answer: Answer, context: BotContext) -> InlineKeyboardMarkup | None:
+    rows = [row for build in ROW_BUILDERS for row in build(answer, context)]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
