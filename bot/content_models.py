@@ -179,3 +179,20 @@ class Lexicon(Strict):
     chitchat: dict[str, list[str]] = Field(default_factory=dict)  # kind → phrases
     off_topic: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
+
+
+class SubscriptionTopic(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)  # goes into callback data
+    label: str = Field(min_length=1)
+
+
+class SubscriptionCity(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)
+    name: str = Field(min_length=1)
+
+
+class SubscriptionsFile(Strict):
+    """What members can narrow announcements by; staff target the same topics and cities."""
+
+    topics: list[SubscriptionTopic] = Field(min_length=1)
+    cities: list[SubscriptionCity] = Field(min_length=1)

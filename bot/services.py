@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.announcements import Announcements
 from bot.knowledge import Knowledge
 from bot.preferences import Preferences
 from bot.qa import Engine
 from bot.settings import Settings
-from bot.storage import Store, open_store
+from bot.storage import Journal, Store, open_journal, open_store
+from bot.subscriptions import Options, Subscriptions
 
 IMPORTED_STATIONS = "stations.json"  # staff-imported station set in DATA_DIR, preferred over content/
 
@@ -20,8 +22,12 @@ class Services:
     engine: Engine
     store: Store
     preferences: Preferences
+    journal: Journal
+    subscriptions: Subscriptions
+    announcements: Announcements
 
     def close(self) -> None:
+        self.journal.close()
         self.store.close()
 
 
@@ -34,4 +40,7 @@ def build_services(settings: Settings) -> Services:
     engine = load_engine(settings)
     knowledge = engine.knowledge
     store = open_store(settings.data_dir)
-    return Services(settings, knowledge, engine, store, Preferences(store))
+    journal = open_journal(settings.data_dir)
+    subscriptions = Subscriptions(store, Options.load(settings.content_dir))
+    announcements = Announcements(store, subscriptions, journal)
+    return Services(settings, knowledge, engine, store, Preferences(store), journal, subscriptions, announcements)

@@ -4,6 +4,10 @@
 default. A server database only has to implement ``Store``. Every write is durable
 when the call returns: the file is replaced atomically (temp file, fsync, rename), so
 a ``kill -9`` leaves either the old or the new file, never a torn one.
+
+``Journal`` is the second, append-only interface, for per-recipient delivery progress:
+rewriting the whole TinyDB file costs ~70 ms at 50k documents, far too slow per message,
+while appending one fsync'd JSON line costs well under a millisecond on local disk.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -191,3 +196,95 @@ class TinyStore(Store):
 def open_store(data_dir: Path) -> Store:
     """The configured store; the one seam where a server database would be chosen."""
     return TinyStore(data_dir)
+
+
+class Journal(ABC):
+    """Append-only streams of small JSON records; a record is durable when ``append`` returns."""
+
+    @abstractmethod
+    def append(self, stream: str, record: Doc) -> None: ...
+
+    @abstractmethod
+    def read(self, stream: str) -> list[Doc]:
+        """Every durable record of ``stream`` in append order; an unknown stream is empty."""
+
+    @abstractmethod
+    def discard(self, stream: str) -> None:
+        """Forget a stream whose records are no longer needed."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources; the default has none."""
+
+
+class FileJournal(Journal):
+    """One JSON-lines file per stream under ``directory``, each line fsync'd before returning.
+
+    A ``kill -9`` can leave at most the last line torn; ``read`` ignores a line that is
+    not complete JSON, which is exactly the record whose ``append`` never returned.
+    """
+
+    SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, BinaryIO] = {}
+        self._lock = threading.Lock()
+
+    def _path(self, stream: str) -> Path:
+        if not self.SAFE.match(stream):
+            raise StorageError(f"journal stream name {stream!r} is not a safe file name")
+        return self.directory / f"{stream}.jsonl"
+
+    def append(self, stream: str, record: Doc) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        with self._lock:
+            fh = self._files.get(stream)
+            if fh is None:
+                fh = self._files[stream] = self._open(stream)
+            fh.write(line)
+            fh.flush()
+            os.fdatasync(fh.fileno())
+
+    def _open(self, stream: str) -> BinaryIO:
+        path = self._path(stream)
+        fh = path.open("ab")
+        if fh.tell() > 0:
+            with path.open("rb") as check:  # a torn tail from a crash: start a fresh line after it
+                check.seek(-1, os.SEEK_END)
+                if check.read(1) != b"\n":
+                    fh.write(b"\n")
+        return fh
+
+    def read(self, stream: str) -> list[Doc]:
+        try:
+            raw = self._path(stream).read_bytes()
+        except FileNotFoundError:
+            return []
+        records = []
+        for line in raw.split(b"\n"):
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue  # an empty line, or the torn tail of an append that never returned
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+    def discard(self, stream: str) -> None:
+        with self._lock:
+            fh = self._files.pop(stream, None)
+            if fh is not None:
+                fh.close()
+            self._path(stream).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            for fh in self._files.values():
+                fh.close()
+            self._files.clear()
+
+
+def open_journal(data_dir: Path) -> Journal:
+    """The configured journal; a server database would implement ``Journal`` as a table."""
+    return FileJournal(Path(data_dir) / "journal")
