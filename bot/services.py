@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.announcements import Announcements
+from bot.feedback import Feedback
+from bot.handoff import HandOffs
 from bot.knowledge import Knowledge
 from bot.preferences import Preferences
 from bot.qa import Engine
@@ -25,6 +27,8 @@ class Services:
     journal: Journal
     subscriptions: Subscriptions
     announcements: Announcements
+    feedback: Feedback
+    handoffs: HandOffs
 
     def close(self) -> None:
         self.journal.close()
@@ -43,4 +47,15 @@ def build_services(settings: Settings) -> Services:
     journal = open_journal(settings.data_dir)
     subscriptions = Subscriptions(store, Options.load(settings.content_dir))
     announcements = Announcements(store, subscriptions, journal)
-    return Services(settings, knowledge, engine, store, Preferences(store), journal, subscriptions, announcements)
+    return Services(
+        settings,
+        knowledge,
+        engine,
+        store,
+        Preferences(store),
+        journal,
+        subscriptions,
+        announcements,
+        Feedback(journal),
+        HandOffs(store, settings.staff_chat_id),
+    )

@@ -1,0 +1,34 @@
+"""The /report text staff read: plain words, the channel adds markup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.feedback import Report
+from bot.render import Gettext
+
+SHOWN_CHARS = 60  # a long question is cut in the list; staff recognise it by its start
+
+TitleOf = Callable[[str], str]
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def render_report(report: Report, title_of: TitleOf, _: Gettext) -> str:
+    """Two ranked lists; ``title_of`` names an answer by its reference (qa:…, art:…)."""
+    lines = [_("近{days}天的反馈统计").format(days=report.days), "", _("没有答上的问题（提问次数）：")]
+    if report.unanswered:
+        lines += [f"{i}. {_short(text)}（{n}）" for i, (text, n) in enumerate(report.unanswered, start=1)]
+    else:
+        lines.append(_("没有。"))
+    lines += ["", _("被点踩的回答（👎/👍）：")]
+    if report.down_voted:
+        lines += [
+            f"{i}. {_short(title_of(t.ref))}（{t.down}/{t.up}）" for i, t in enumerate(report.down_voted, start=1)
+        ]
+    else:
+        lines.append(_("没有。"))
+    return "\n".join(lines)
