@@ -31,11 +31,15 @@ class ContentError(Exception):
 
 
 class ListJSONStorage(Storage):
-    """Read-only TinyDB storage over ``{"table": [doc, ...], "key": {...}}`` files."""
+    """Read-only TinyDB storage over plain JSON objects of lists.
+
+    A list of objects becomes a table of documents; any other value (a list of
+    words, a mapping, one object) becomes a one-document table ``{"value": ...}``.
+    """
 
     def __init__(self, path: str) -> None:
         self._path = Path(path)
-        self.singletons: set[str] = set()  # keys holding one object rather than a list
+        self.singletons: set[str] = set()
 
     def read(self) -> dict[str, dict[str, Any]]:
         with self._path.open(encoding="utf-8-sig") as fh:
@@ -44,10 +48,11 @@ class ListJSONStorage(Storage):
             raise ContentError(f"{self._path.name}: top level must be a JSON object")
         tables: dict[str, dict[str, Any]] = {}
         for key, value in raw.items():
-            if not isinstance(value, list):
+            if isinstance(value, list) and all(isinstance(doc, dict) for doc in value):
+                tables[key] = {str(i): doc for i, doc in enumerate(value, start=1)}
+            else:
                 self.singletons.add(key)
-            docs = value if isinstance(value, list) else [value]
-            tables[key] = {str(i): doc for i, doc in enumerate(docs, start=1)}
+                tables[key] = {"1": {"value": value}}
         return tables
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -55,17 +60,17 @@ class ListJSONStorage(Storage):
 
 
 def read_tables(path: Path) -> dict[str, Any]:
-    """Read a content file through TinyDB, giving back lists (or the single object)."""
+    """Read a content file through TinyDB, giving back its lists and values."""
+    db = TinyDB(str(path), storage=ListJSONStorage)
     try:
-        db = TinyDB(str(path), storage=ListJSONStorage)
+        with db:
+            tables = {name: [dict(doc) for doc in db.table(name).all()] for name in db.tables()}
+            singletons = db.storage.singletons
     except FileNotFoundError:
         raise ContentError(f"{path.name}: file not found in {path.parent}") from None
     except json.JSONDecodeError as exc:
         raise ContentError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    with db:
-        singletons = db.storage.singletons
-        tables = {name: [dict(doc) for doc in db.table(name).all()] for name in db.tables()}
-    return {name: docs[0] if name in singletons else docs for name, docs in tables.items()}
+    return {name: docs[0]["value"] if name in singletons else docs for name, docs in tables.items()}
 
 
 def _describe(file: str, data: dict[str, Any], error: ValidationError) -> str:

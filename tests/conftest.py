@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,8 +14,9 @@ from telegram.ext import Application
 
 from bot.knowledge import Knowledge
 from bot.qa import Engine
-from bot.services import Services, build_services
+from bot.services import Services, build_services, load_engine_and_stations
 from bot.settings import Settings
+from bot.stations import StationDirectory
 from handlers.app import build_application
 from tests.fake_bot_api import FakeBotAPI, callback_update, location_update, message_update
 
@@ -23,13 +25,19 @@ CONTENT = ROOT / "content"
 
 
 @pytest.fixture(scope="session")
-def knowledge() -> Knowledge:
-    return Knowledge.load(CONTENT)
+def production_engine() -> tuple[Engine, StationDirectory]:
+    """The engine as production builds it (with its resolvers), built once per test run."""
+    return load_engine_and_stations(Settings(content_dir=CONTENT, data_dir=ROOT / "no-such-data-dir"))
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge: Knowledge) -> Engine:
-    return Engine(knowledge)
+def engine(production_engine: tuple[Engine, StationDirectory]) -> Engine:
+    return production_engine[0]
+
+
+@pytest.fixture(scope="session")
+def knowledge(engine: Engine) -> Knowledge:
+    return engine.knowledge
 
 
 @pytest.fixture
@@ -51,9 +59,11 @@ class ChatDriver:
     def __init__(self, application: Application, api: FakeBotAPI) -> None:
         self.application = application
         self.api = api
+        self._update_ids = itertools.count(1)
 
     async def feed(self, update: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         before = len(self.api.calls)
+        update = {"update_id": next(self._update_ids), **update}
         await self.application.process_update(Update.de_json(update, self.application.bot))
         return [(c.method, c.params) for c in self.api.calls[before:]]
 
@@ -72,8 +82,10 @@ def texts(calls: list[tuple[str, dict[str, Any]]], method: str = "sendMessage") 
 
 
 @pytest.fixture
-async def bot_services(settings: Settings, fake_api: FakeBotAPI) -> AsyncIterator[Services]:
-    services = build_services(replace(settings, api_base_url=fake_api.base_url))
+async def bot_services(
+    settings: Settings, fake_api: FakeBotAPI, production_engine: tuple[Engine, StationDirectory]
+) -> AsyncIterator[Services]:
+    services = build_services(replace(settings, api_base_url=fake_api.base_url), production_engine)
     yield services
     services.close()
 

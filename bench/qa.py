@@ -1,0 +1,124 @@
+"""Benchmark the question-answering engine and print the figures.
+
+    python bench/qa.py [--questions 2000]
+
+Reports: accuracy on tests/eval/questions.jsonl; answer latency p50/p99 on the shipped
+knowledge and on a synthetic store of 10,000 entries; index build time; and the wall time
+of ``run_bot.py ask --jsonl`` over 1,000 questions, start-up included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content_models import FaqFile, QAEntry, Source  # noqa: E402
+from bot.knowledge import Knowledge  # noqa: E402
+from bot.qa import Engine  # noqa: E402
+from tests.eval.scoring import evaluate, load_cases  # noqa: E402
+
+SYNTHETIC = 10_000
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def latency_ms(engine: Engine, questions: list[str], rounds: int) -> tuple[float, float]:
+    samples = []
+    for i in range(rounds):
+        q = questions[i % len(questions)]
+        start = time.perf_counter()
+        engine.answer(q)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), percentile(samples, 0.99)
+
+
+def synthetic_knowledge(base: Knowledge, n: int, rng: random.Random) -> Knowledge:
+    """The shipped knowledge plus ``n`` FAQ entries built from the real vocabulary."""
+    words = [w for w in base.files.lexicon.words if len(w) >= 2]
+    texts = [e.entry.answer for e in base.entries.values()]
+    source = Source(publication="合成数据", date="2026-11")
+    extra = [
+        QAEntry(
+            id=f"synthetic-{i}",
+            questions=["".join(rng.sample(words, 3)) + "怎么办"],
+            keywords=rng.sample(words, 2),
+            answer=rng.choice(texts),
+            source=source,
+        )
+        for i in range(n)
+    ]
+    faq = FaqFile(qa=[*base.files.faq.qa, *extra])
+    return Knowledge.from_files(base.files.__class__(**{**base.files.__dict__, "faq": faq}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=int, default=2000, help="latency samples per store")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    cases = load_cases()
+    questions = [c.q for c in cases]
+
+    start = time.perf_counter()
+    knowledge = Knowledge.load(ROOT / "content")
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    engine = Engine(knowledge)
+    build_s = time.perf_counter() - start
+    misses = evaluate(engine, cases)
+    accuracy = 1 - len(misses) / len(cases)
+    p50, p99 = latency_ms(engine, questions, args.questions)
+    print(f"shipped knowledge: {len(knowledge.entries)} Q&A + {len(knowledge.law.articles)} articles")
+    print(f"  accuracy {accuracy:.1%} ({len(cases) - len(misses)}/{len(cases)})")
+    print(f"  load+validate {load_s * 1000:.0f} ms, index build {build_s * 1000:.0f} ms")
+    print(f"  latency p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    for field in ("topic", "style"):
+        groups: dict[str, list[int]] = {}
+        missed = {id(m.case) for m in misses}
+        for case in cases:
+            groups.setdefault(getattr(case, field), []).append(id(case) not in missed)
+        print(f"  by {field}: " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(groups.items())))
+    for miss in misses:
+        print(f"  miss: {miss.case.q!r} want {miss.case.topic} {list(miss.case.facts)} got {miss.got_topic}")
+
+    big = synthetic_knowledge(knowledge, SYNTHETIC, rng)
+    start = time.perf_counter()
+    big_engine = Engine(big)
+    big_build_s = time.perf_counter() - start
+    p50, p99 = latency_ms(big_engine, questions, args.questions)
+    print(f"synthetic store: {len(big.entries)} Q&A entries")
+    print(f"  index build {big_build_s * 1000:.0f} ms")
+    print(f"  latency p50 {p50:.3f} ms, p99 {p99:.3f} ms (target p99 < 5 ms)")
+
+    lines = "".join(json.dumps({"q": questions[i % len(questions)]}, ensure_ascii=False) + "\n" for i in range(1000))
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "run_bot.py"), "ask", "--jsonl"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    wall = time.perf_counter() - start
+    answered = len(done.stdout.splitlines())
+    print(f"ask --jsonl: {answered} answers in {wall:.2f} s including start-up (target < 5 s)")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "ask", "你好"], capture_output=True, check=True, cwd=ROOT)
+    print(f"ask start-up (one question): {time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
