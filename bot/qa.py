@@ -19,6 +19,9 @@ from bot.search import BM25Index, Hit, Tokenizer
 from bot.textnorm import has_meaningful_text, normalise
 
 CONFIDENT = 0.5  # below this the engine offers suggestions instead of an answer
+# A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
+# one common word such as 劳模 or 贷款 matches dozens of entries equally well.
+SPECIFIC_IDF = 4.0
 SUGGESTIONS = 3
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
@@ -33,6 +36,7 @@ class Kind(StrEnum):
     CHITCHAT = "chitchat"
     OFF_TOPIC = "off_topic"
     EMPTY = "empty"  # nothing readable in the message
+    STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Answer:
     ref: str | None = None
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)  # flow-specific payload (e.g. stations)
+    english: str | None = None  # the entry's own English text, shown to English readers
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,7 @@ class Engine:
             sources=(item.entry.source,),
             suggestions=suggestions,
             ref=f"qa:{entry_id}",
+            english=item.entry.english,
         )
 
     def _ranked(self, query: Query) -> Answer:
@@ -201,7 +207,7 @@ class Engine:
         if not hits:
             return self._unsure(topic_guess, (), off_topic)
         top = hits[0]
-        confidence = self._confidence(hits)
+        confidence = self._confidence(hits, query.tokens)
         if off_topic and top.coverage < 0.8:
             return Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3))
         if confidence >= CONFIDENT:
@@ -233,9 +239,10 @@ class Engine:
         votes = Counter(self._topic_words[t] for t in tokens if t in self._topic_words)
         return votes.most_common(1)[0][0] if votes else None
 
-    @staticmethod
-    def _confidence(hits: Sequence[Hit]) -> float:
-        """Coverage of the query by the best entry, discounted when the runner-up is as good."""
+    def _confidence(self, hits: Sequence[Hit], tokens: Sequence[str]) -> float:
+        """Coverage of the query by the best entry, discounted when the runner-up is as good
+        and when the query is too vague to single out one entry."""
         top = hits[0]
         margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
-        return top.coverage * (0.8 + 0.2 * margin)
+        specificity = min(1.0, sum(self._index.idf(t) for t in set(tokens) if self._index.knows(t)) / SPECIFIC_IDF)
+        return top.coverage * (0.8 + 0.2 * margin) * specificity

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jieba
+import numpy as np
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -58,43 +59,58 @@ class Hit:
 
 
 class BM25Index:
-    """An inverted index with BM25 scoring; documents are lists of (token, field boost)."""
+    """An inverted index with BM25 scoring, documents given as token → weighted count.
+
+    Each posting list stores its final BM25 term weight, computed once at build time, as
+    a numpy array; a query is then a handful of vector additions, which keeps p99 under
+    a few milliseconds at 10,000 entries.
+    """
 
     def __init__(self, documents: Sequence[Counter[str]]) -> None:
         self._n = len(documents)
-        self._lengths = [sum(doc.values()) for doc in documents]
-        self._avg = (sum(self._lengths) / self._n) if self._n else 1.0
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = np.array([sum(doc.values()) for doc in documents], dtype=np.float64)
+        avg = float(lengths.mean()) if self._n else 1.0
+        grouped: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, doc in enumerate(documents):
             for token, tf in doc.items():
-                self._postings[token].append((i, tf))
-        self._idf = {
-            token: math.log(1 + (self._n - len(posts) + 0.5) / (len(posts) + 0.5))
-            for token, posts in self._postings.items()
-        }
+                grouped[token].append((i, tf))
+        self._idf: dict[str, float] = {}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for token, posts in grouped.items():
+            idf = math.log(1 + (self._n - len(posts) + 0.5) / (len(posts) + 0.5))
+            ids = np.fromiter((i for i, _ in posts), dtype=np.int32, count=len(posts))
+            tfs = np.fromiter((tf for _, tf in posts), dtype=np.float64, count=len(posts))
+            norm = K1 * (1 - B + B * lengths[ids] / avg)
+            self._idf[token] = idf
+            self._postings[token] = (ids, idf * tfs * (K1 + 1) / (tfs + norm))
 
     def __len__(self) -> int:
         return self._n
+
+    def knows(self, token: str) -> bool:
+        return token in self._idf
 
     def idf(self, token: str) -> float:
         """IDF of a token; an unseen token weighs as much as the rarest one seen."""
         return self._idf.get(token, math.log(1 + (self._n + 0.5) / 0.5))
 
     def search(self, query: Sequence[str], limit: int = 5) -> list[Hit]:
-        terms = Counter(query)
-        if not terms:
+        terms = set(query)
+        if not terms or not self._n:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, float] = defaultdict(float)
-        total_weight = sum(self.idf(t) for t in terms)
+        scores = np.zeros(self._n)
+        matched = np.zeros(self._n)
         for token in terms:
-            posts = self._postings.get(token)
-            if not posts:
-                continue
-            idf = self._idf[token]
-            for i, tf in posts:
-                norm = K1 * (1 - B + B * self._lengths[i] / self._avg)
-                scores[i] += idf * tf * (K1 + 1) / (tf + norm)
-                matched[i] += idf
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [Hit(i, s, matched[i] / total_weight) for i, s in best]
+            posting = self._postings.get(token)
+            if posting is not None:
+                ids, weights = posting
+                scores[ids] += weights
+                matched[ids] += self._idf[token]
+        hit_count = int(np.count_nonzero(scores))
+        if not hit_count:
+            return []
+        k = min(limit, hit_count)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((top, -scores[top]))]  # best first, ties by document order
+        total_weight = sum(self.idf(t) for t in terms)
+        return [Hit(int(i), float(scores[i]), float(matched[i]) / total_weight) for i in top]

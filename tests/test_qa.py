@@ -1,0 +1,99 @@
+"""The engine, topic by topic, through its public API; bad input never raises."""
+
+import pytest
+
+from bot.i18n import gettext_for
+from bot.qa import CONFIDENT, Engine, Kind
+from bot.render import render_answer
+
+
+def plain(engine: Engine, question: str) -> str:
+    return render_answer(engine.answer(question), gettext_for("zh_Hans")).plain()
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("工会法第六条", 6),
+        ("第6条讲什么", 6),
+        ("第三十二条", 32),
+        ("工會法第三十二條", 32),
+        ("公会法第6条", 6),
+        ("第 58 条", 58),
+        ("工会法11条", 11),
+    ],
+)
+def test_article_lookup(engine: Engine, question: str, number: int) -> None:
+    answer = engine.answer(question)
+    assert answer.kind is Kind.ARTICLE
+    assert answer.data["number"] == number
+    assert answer.text == engine.knowledge.law.article(number).text
+    assert answer.sources[0].article == number
+
+
+@pytest.mark.parametrize("number", [0, 59, 999])
+def test_article_out_of_range_says_how_many_there_are(engine: Engine, number: int) -> None:
+    answer = engine.answer(f"第{number}条")
+    assert answer.kind is Kind.NO_ARTICLE
+    assert "58" in plain(engine, f"第{number}条")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "fact"),
+    [
+        ("老板拖欠工资工会能管吗", "law", "第二十三条"),
+        ("劳模去雪乡要门票吗", "benefits", "门票"),
+        ("勞模看病要掛號費嗎", "benefits", "挂号"),
+        ("海口有多少个户外劳动者服务站点", "stations", "19"),
+        ("抚顺工会无息借款能借多少", "loans", "10万"),
+        ("抚顺 贷歀 期限", "loans", "一年"),
+        ("北京给一线劳动者送微笑照", "faq", "微笑照"),
+    ],
+)
+def test_topics_and_key_facts(engine: Engine, question: str, topic: str, fact: str) -> None:
+    answer = engine.answer(question)
+    assert answer.topic == topic
+    assert answer.confidence >= CONFIDENT
+    assert fact in plain(engine, question)
+    assert answer.sources, "every answer names its source"
+
+
+@pytest.mark.parametrize("question", ["你好", "谢谢！", "在吗", "hello"])
+def test_chitchat(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert (answer.topic, answer.kind) == ("chitchat", Kind.CHITCHAT)
+
+
+def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:
+    assert engine.answer("你好，工会法第六条是什么").kind is Kind.ARTICLE
+
+
+@pytest.mark.parametrize("question", ["明天天气怎么样", "帮我买张火车票", "股票怎么买"])
+def test_off_topic_gets_a_hint(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert (answer.topic, answer.kind) == ("unknown", Kind.OFF_TOPIC)
+    assert "我可以回答" in plain(engine, question)
+
+
+def test_vague_question_offers_at_most_three_suggestions(engine: Engine) -> None:
+    answer = engine.answer("劳模")
+    assert answer.kind is Kind.UNSURE
+    assert 1 <= len(answer.suggestions) <= 3
+    for suggestion in answer.suggestions:
+        assert engine.answer_ref(suggestion.ref) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😀🎉👍", "\x00\x01\x02", "\u202e\u200b", "工" * 10_000, "a" * 10_000, "第" + "九" * 500 + "条"],
+)
+def test_bad_input_never_raises(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.topic in {"law", "benefits", "stations", "loans", "faq", "chitchat", "unknown"}
+    assert plain(engine, text)
+
+
+@pytest.mark.parametrize("ref", ["qa:nope", "art:0", "art:abc", "zzz", ""])
+def test_unknown_refs(engine: Engine, ref: str) -> None:
+    answer = engine.answer_ref(ref)
+    assert answer is None or answer.kind is Kind.NO_ARTICLE
