@@ -10,6 +10,7 @@ of ``run_bot.py ask --jsonl`` over 1,000 questions, start-up included.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import statistics
@@ -60,7 +61,7 @@ def synthetic_knowledge(base: Knowledge, n: int, rng: random.Random) -> Knowledg
         for i in range(n)
     ]
     faq = FaqFile(qa=[*base.files.faq.qa, *extra])
-    return Knowledge.from_files(base.files.__class__(**{**base.files.__dict__, "faq": faq}))
+    return Knowledge.from_files(dataclasses.replace(base.files, faq=faq))
 
 
 def main() -> None:

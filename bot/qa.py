@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -220,7 +220,7 @@ class Engine:
         kind, _, key = doc.ref.partition(":")
         if kind == "art":
             found = self.article_answer(int(key))
-            return Answer(**{**found.__dict__, "confidence": round(confidence, 3), "suggestions": others})
+            return replace(found, confidence=round(confidence, 3), suggestions=others)
         return self._entry_answer(key, round(confidence, 3), others)
 
     def _unsure(
