@@ -3,6 +3,8 @@
 python run_bot.py                    Telegram (long polling) when BOT_TOKEN is set, else a console chat
 python run_bot.py ask "问题"          print the answer as a user reads it (--json: one JSON object)
 python run_bot.py ask --jsonl        answer {"q": ...} objects read line by line from stdin
+                                     ({"location": [lat, lon]} lines get the nearest stations)
+python run_bot.py import-stations FILE.csv   replace the station set (staff; see README)
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot.content_loader import ContentError
 from bot.logging_setup import configure_logging
@@ -26,6 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help='read {"q": ...} per line from stdin')
     sub.add_parser("console", help="chat in the terminal")
+    stations = sub.add_parser("import-stations", help="replace the station set from a CSV file (UTF-8 or GB18030)")
+    stations.add_argument("file", type=Path)
     return parser.parse_args(argv)
 
 
@@ -45,12 +50,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import load_engine
+    from bot.services import load_engine, load_engine_and_stations
 
     if args.command == "ask":
         from bot.channels import ask
+        from bot.channels.ask_location import location_special
 
-        return ask.main(load_engine(settings), args.question, args.json, args.jsonl)
+        engine, stations = load_engine_and_stations(settings)
+        return ask.main(engine, args.question, args.json, args.jsonl, (location_special(stations),))
+    if args.command == "import-stations":
+        from bot.channels import import_stations
+
+        return import_stations.main(args.file, settings)
     if args.command == "console" or not settings.bot_token:
         from bot.channels.console import run_console
 

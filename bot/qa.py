@@ -37,6 +37,7 @@ class Kind(StrEnum):
     OFF_TOPIC = "off_topic"
     EMPTY = "empty"  # nothing readable in the message
     STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
+    STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ def sources_line(sources: tuple[Source, ...], _: Gettext) -> str | None:
 
 
 def render_answer(answer: Answer, _: Gettext) -> Rendered:
+    if answer.kind is Kind.STATIONS:
+        from bot.stations_render import render_stations  # here, not on top: it builds on this module
+
+        return render_stations(answer, _)
     if answer.kind in (Kind.ENTRY, Kind.ARTICLE):
         heading = answer.title
         if answer.kind is Kind.ARTICLE:

@@ -33,7 +33,8 @@ def answer_plain(answer: Answer) -> str:
     return render_answer(answer, gettext_for(DEFAULT_LOCALE)).plain()
 
 
-def _error(message: str) -> dict[str, Any]:
+def error_result(message: str) -> dict[str, Any]:
+    """A result line for a request that cannot be answered; specials use it too."""
     return {
         "topic": "unknown",
         "answer": message,
@@ -52,7 +53,7 @@ def run_jsonl(engine: Engine, stdin: IO[str], stdout: IO[str], specials: tuple[S
         try:
             request = json.loads(line)
         except json.JSONDecodeError as exc:
-            result = _error(f"line {number}: not JSON ({exc.msg})")
+            result = error_result(f"line {number}: not JSON ({exc.msg})")
         else:
             result = _dispatch(engine, request, number, specials)
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -62,14 +63,14 @@ def run_jsonl(engine: Engine, stdin: IO[str], stdout: IO[str], specials: tuple[S
 
 def _dispatch(engine: Engine, request: Any, number: int, specials: tuple[Special, ...]) -> dict[str, Any]:
     if not isinstance(request, dict):
-        return _error(f"line {number}: expected a JSON object")
+        return error_result(f"line {number}: expected a JSON object")
     for special in specials:
         result = special(request)
         if result is not None:
             return result
     question = request.get("q")
     if not isinstance(question, str):
-        return _error(f'line {number}: expected {{"q": "问题"}}')
+        return error_result(f'line {number}: expected {{"q": "问题"}}')
     return answer_json(engine.answer(question))
 
 
