@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import common, faq, menu
+from handlers import common, faq, menu, stations
 from handlers.context import BotContext
 
 COMMANDS = (
@@ -42,6 +42,8 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CallbackQueryHandler(menu.on_menu, pattern=r"^menu:"))
     application.add_handler(CallbackQueryHandler(faq.on_suggestion, pattern=r"^ask:"))
+    application.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, stations.on_location))
+    application.add_handler(CallbackQueryHandler(stations.on_filter, pattern=r"^st:"))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, faq.on_question))
     application.add_handler(
         MessageHandler(

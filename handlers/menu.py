@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.i18n import N_
 from handlers.context import BotContext
+from handlers.stations import open_stations
 
 Opener = Callable[[Update, BotContext], Awaitable[object]]
 
@@ -27,7 +28,7 @@ async def show_examples(update: Update, context: BotContext, topic: str) -> None
 
 def openers() -> dict[str, Opener]:
     """Topic → the coroutine that opens its flow; a topic missing here shows examples."""
-    return {}
+    return {"stations": open_stations}
 
 
 async def open_topic(update: Update, context: BotContext, topic: str) -> bool:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.qa import Answer
 from bot.render import Gettext, Rendered, render_answer
 from handlers.context import BotContext
+from handlers.stations_keyboards import station_answer_rows
 
 MAX_MESSAGE = 4096
 BUTTON_TEXT = 60
@@ -62,7 +63,7 @@ def suggestion_rows(answer: Answer, context: BotContext) -> list[Row]:
 
 
 # Each function adds rows under an answer (suggestions; other modules add theirs here).
-ROW_BUILDERS = (suggestion_rows,)
+ROW_BUILDERS = (suggestion_rows, station_answer_rows)
 
 
 def answer_keyboard(answer: Answer, context: BotContext) -> InlineKeyboardMarkup | None:

@@ -184,8 +184,9 @@ class FakeBotAPI:
             }
         if method == "sendLocation":
             message["location"] = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # Telegram echoes inline keyboards only
+            message["reply_markup"] = markup
         return message
 
 

@@ -1,0 +1,71 @@
+"""Keyboards of the stations flow and the callback data they carry.
+
+Filter buttons carry the location they filter: ``st:<need>:<lat>:<lon>`` (``all`` for no
+filter, coordinates to 5 decimals, about a metre), so a press works after a restart and
+needs no per-user state; the longest is under 40 of Telegram's 64 bytes. Data that does
+not parse or is out of range is treated as stale.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.geo import valid_coordinates
+from bot.i18n import N_
+from bot.qa import Answer, Kind
+from bot.render import Gettext
+from bot.stations import Nearby, is_need
+from bot.stations_render import need_label
+from handlers.context import BotContext
+
+PREFIX = "st:"
+ALL = "all"
+SEND_LOCATION = N_("📍 发送我的位置")
+NEAREST_TO_ME = N_("📍 发送位置，查离我最近的站点")
+SHOW_ALL = N_("全部站点")
+
+Row = list[InlineKeyboardButton]
+
+
+def filter_data(need: str | None, lat: float, lon: float) -> str:
+    return f"{PREFIX}{need or ALL}:{lat:.5f}:{lon:.5f}"
+
+
+def parse_filter(data: str) -> tuple[str | None, float, float] | None:
+    """(need or None, lat, lon) from a filter button; None when forged or stale."""
+    match data.split(":"):
+        case ["st", need, lat, lon] if need == ALL or is_need(need):
+            try:
+                where = float(lat), float(lon)
+            except ValueError:
+                return None
+            return (None if need == ALL else need, *where) if valid_coordinates(*where) else None
+    return None
+
+
+def location_keyboard(_: Gettext) -> ReplyKeyboardMarkup:
+    """The phone's own "share location" button: one tap, no typing."""
+    button = KeyboardButton(_(SEND_LOCATION), request_location=True)
+    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+def filter_rows(found: Nearby, needs: tuple[str, ...], _: Gettext) -> list[Row]:
+    """One button per need some station meets (the active one left out), and "all" when filtered."""
+    buttons = [
+        InlineKeyboardButton(need_label(need, _), callback_data=filter_data(need, found.lat, found.lon))
+        for need in needs
+        if need != found.need
+    ]
+    if found.need is not None:
+        buttons.append(InlineKeyboardButton(_(SHOW_ALL), callback_data=filter_data(None, found.lat, found.lon)))
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+def station_answer_rows(answer: Answer, context: BotContext) -> list[Row]:
+    """Under station answers: filters for a location; for a place, a way to search by location."""
+    if answer.kind is not Kind.STATIONS:
+        return []
+    found, _ = answer.data["found"], context.gettext
+    if isinstance(found, Nearby):
+        return filter_rows(found, context.services.stations.needs, _)
+    return [[InlineKeyboardButton(_(NEAREST_TO_ME), callback_data="menu:stations")]]
