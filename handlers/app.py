@@ -18,12 +18,13 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import common, faq, menu, stations
+from handlers import benefits, common, faq, law, menu, stations
 from handlers.context import BotContext
 
 COMMANDS = (
     ("start", N_("开始 / 主菜单")),
     ("help", N_("使用说明")),
+    ("law", N_("工会法：目录、条号或关键词")),
 )
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
@@ -41,6 +42,9 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CallbackQueryHandler(menu.on_menu, pattern=r"^menu:"))
+    application.add_handler(CommandHandler("law", law.law_command))
+    application.add_handler(CallbackQueryHandler(law.on_law_button, pattern=r"^law:"))
+    application.add_handler(CallbackQueryHandler(benefits.on_benefits_button, pattern=r"^ben:"))
     application.add_handler(CallbackQueryHandler(faq.on_suggestion, pattern=r"^ask:"))
     application.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, stations.on_location))
     application.add_handler(CallbackQueryHandler(stations.on_filter, pattern=r"^st:"))

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.i18n import N_
+from handlers.benefits import open_benefits
 from handlers.context import BotContext
+from handlers.law import open_law
 from handlers.stations import open_stations
 
 Opener = Callable[[Update, BotContext], Awaitable[object]]
@@ -28,7 +30,7 @@ async def show_examples(update: Update, context: BotContext, topic: str) -> None
 
 def openers() -> dict[str, Opener]:
     """Topic → the coroutine that opens its flow; a topic missing here shows examples."""
-    return {"stations": open_stations}
+    return {"law": open_law, "benefits": open_benefits, "stations": open_stations}
 
 
 async def open_topic(update: Update, context: BotContext, topic: str) -> bool:

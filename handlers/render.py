@@ -8,7 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.qa import Answer
 from bot.render import Gettext, Rendered, render_answer
+from handlers.benefits_keyboards import check_rows
 from handlers.context import BotContext
+from handlers.law_keyboards import article_answer_rows
 from handlers.stations_keyboards import station_answer_rows
 
 MAX_MESSAGE = 4096
@@ -63,7 +65,7 @@ def suggestion_rows(answer: Answer, context: BotContext) -> list[Row]:
 
 
 # Each function adds rows under an answer (suggestions; other modules add theirs here).
-ROW_BUILDERS = (suggestion_rows, station_answer_rows)
+ROW_BUILDERS = (suggestion_rows, article_answer_rows, check_rows, station_answer_rows)
 
 
 def answer_keyboard(answer: Answer, context: BotContext) -> InlineKeyboardMarkup | None:
