@@ -44,6 +44,7 @@ i18n: $(STAMP)
 
 bench: install
 	$(BIN)/python bench/qa.py
+	$(BIN)/python bench/stations.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
