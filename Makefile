@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+LOCALES := zh_Hant en
+CATALOGS := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: install run test lint format i18n bench clean
@@ -37,8 +38,13 @@ format: install
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output locales/messages.pot --project union-service-bot --no-location --sort-output .
-	for po in $(CATALOGS); do \
-		$(BIN)/pybabel update --domain messages --input-file locales/messages.pot --output-file $$po --no-fuzzy-matching --ignore-obsolete; \
+	for loc in $(LOCALES); do \
+		po=locales/$$loc/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel update --domain messages --input-file locales/messages.pot --output-file $$po --no-fuzzy-matching --ignore-obsolete; \
+		else \
+			$(BIN)/pybabel init --domain messages --input-file locales/messages.pot --output-dir locales --locale $$loc; \
+		fi; \
 	done
 	$(MAKE) $(COMPILED)
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content_models import FaqFile, QAEntry, Source  # noqa: E402
 from bot.knowledge import Knowledge  # noqa: E402
 from bot.qa import Engine  # noqa: E402
-from tests.eval.scoring import evaluate, load_cases  # noqa: E402
+from tests.eval.scoring import HOLDOUT, evaluate, load_cases  # noqa: E402
 
 SYNTHETIC = 10_000
 
@@ -85,6 +85,12 @@ def main() -> None:
     print(f"  accuracy {accuracy:.1%} ({len(cases) - len(misses)}/{len(cases)})")
     print(f"  load+validate {load_s * 1000:.0f} ms, index build {build_s * 1000:.0f} ms")
     print(f"  latency p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    holdout = load_cases(HOLDOUT)
+    holdout_misses = evaluate(engine, holdout)
+    print(
+        f"  held-out accuracy {1 - len(holdout_misses) / len(holdout):.1%} "
+        f"({len(holdout) - len(holdout_misses)}/{len(holdout)}; written blind to the content)"
+    )
     for field in ("topic", "style"):
         groups: dict[str, list[int]] = {}
         missed = {id(m.case) for m in misses}

@@ -1,22 +1,46 @@
-"""Translations and locale negotiation.
+"""Translations, locale negotiation, the script of knowledge text, and locale-aware formats.
 
 Source strings (msgids) are Simplified Chinese, the default locale, so zh_Hans needs
-no catalog; zh_Hant and en have catalogs under ``locales/``.
+no catalog; zh_Hant and en have catalogs under ``locales/``. Knowledge content is
+written once, in Simplified Chinese: zh_Hant readers get it converted by OpenCC,
+English readers get it as it is with a note (unless an entry has an English text).
 """
 
 from __future__ import annotations
 
 import gettext
-from functools import cache
+import io
+from datetime import date
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+import opencc
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from bot.settings import ROOT
+from bot.textnorm import int_to_chinese
+
+LOCALES_DIR = ROOT / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "zh_Hans"
 SUPPORTED = ("zh_Hans", "zh_Hant", "en")
 _TRADITIONAL_REGIONS = {"HK", "TW", "MO"}
+
+# s2tw: OpenCC's phrase-level Simplified→Traditional (头发→頭髮 but 发展→發展) with the
+# Taiwan standard glyphs (為, 裡, 著, 群眾) that Hong Kong and Macao readers read without
+# friction too. Not s2twp: its vocabulary swaps (信息→資訊, 出租车→計程車, 网络→網路)
+# would reword mainland statutes and names into Taiwan usage. Not s2hk: its glyphs (着, 裏)
+# look dated to Taiwan readers, and one conversion keeps the zh_Hant catalog consistent.
+OPENCC_CONFIG = "s2tw"
+# Babel locale per supported locale. zh_Hant uses Hong Kong conventions for units
+# (米 rather than Taiwan's 公尺), matching the mainland wording of the content.
+_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK", "en": "en"}
+_DATE_SKELETONS = {1: "y", 2: "yMMM", 3: "yMMMd"}  # by the precision of YYYY[-MM[-DD]]
 
 
 def N_(message: str) -> str:
@@ -28,13 +52,95 @@ def N_(message: str) -> str:
 def translations(locale: str) -> gettext.NullTranslations:
     if locale == DEFAULT_LOCALE:
         return gettext.NullTranslations()
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        return _compile(po)  # a checkout where `make` has not compiled the catalog yet
     return gettext.translation(DOMAIN, LOCALES_DIR, languages=[locale], fallback=True)
 
 
-def gettext_for(locale: str):
-    return translations(locale if locale in SUPPORTED else DEFAULT_LOCALE).gettext
+def _compile(po: Path) -> gettext.GNUTranslations:
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+class Localizer:
+    """Everything that depends on the reader's locale, built once per locale.
+
+    Callable like ``gettext`` (so renderers write ``_("…")``) and also converts knowledge
+    text into the reader's script and formats numbers, money, dates and distances.
+    """
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale if locale in SUPPORTED else DEFAULT_LOCALE
+        self._translations = translations(self.locale)
+
+    def __call__(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def __repr__(self) -> str:
+        return f"Localizer({self.locale!r})"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    @property
+    def language(self) -> str:
+        """``zh`` or ``en``: whether knowledge text (always Chinese) is in the reader's language."""
+        return self.locale.split("_")[0]
+
+    @cached_property
+    def babel(self) -> Locale:
+        return babel_locale(self.locale)
+
+    def content(self, text: str) -> str:
+        """Knowledge text (written in Simplified Chinese) in the reader's script."""
+        if self.locale != "zh_Hant" or not text:
+            return text
+        return _converter(OPENCC_CONFIG).convert(text)
+
+    def numeral(self, number: int) -> str:
+        """A count inside Chinese wording (第六条) in Chinese numerals; digits in English."""
+        return int_to_chinese(number) if self.language == "zh" else str(number)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.babel)
+
+    def money(self, yuan: float) -> str:
+        """An amount in yuan: ¥50,000 or ¥12.50, grouped the locale's way."""
+        pattern = "#,##0" if float(yuan).is_integer() else "#,##0.00"
+        return "¥" + format_decimal(yuan, format=pattern, locale=self.babel)
+
+    def date(self, value: date | str) -> str:
+        """A date, or a partial ``YYYY`` / ``YYYY-MM`` as sources give it, only as precise as given."""
+        if isinstance(value, date):
+            return format_skeleton("yMMMd", value, locale=self.babel)
+        parts = [int(p) for p in value.split("-")]
+        padded = date(parts[0], *[*parts[1:], 1, 1][:2])
+        return format_skeleton(_DATE_SKELETONS[len(parts)], padded, locale=self.babel)
+
+    def distance(self, meters: float) -> str:
+        """Metres under a kilometre, else kilometres with one decimal: 350米 / 1.2公里 / 1.2 km."""
+        if meters < 1000:
+            return format_unit(round(meters), "length-meter", length="short", locale=self.babel)
+        return format_unit(meters / 1000, "length-kilometer", length="short", format="#,##0.#", locale=self.babel)
+
+
+@cache
+def gettext_for(locale: str) -> Localizer:
+    return Localizer(locale)
+
+
+@lru_cache(maxsize=256)
 def negotiate(language_code: str | None) -> str:
     """Map a Telegram ``language_code`` (an IETF tag such as ``zh-hk``) to a supported locale."""
     if not language_code:
@@ -54,4 +160,23 @@ def negotiate(language_code: str | None) -> str:
 
 def babel_locale(locale: str) -> Locale:
     """The babel Locale used for number, date and distance formatting."""
-    return Locale.parse({"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, locale))
+    return Locale.parse(_BABEL.get(locale, locale))
+
+
+# Each language named in itself, so that a reader finds theirs whatever the current locale.
+LANGUAGE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+
+
+def parse_choice(raw: str) -> str | None:
+    """A locale a user typed after /language (``en``, ``zh_Hant``, ``zh-tw``, ``繁體中文``), or None."""
+    text = raw.strip()
+    for locale, name in LANGUAGE_NAMES.items():
+        if text.lower() in (locale.lower(), name.lower()):
+            return locale
+    if not text or len(text) > 35:
+        return None
+    try:
+        language = Locale.parse(text.replace("_", "-"), sep="-").language
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    return negotiate(text) if language in ("zh", "en") else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import quote
 
 REDACTED = "***"
 
@@ -17,7 +18,9 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = tuple(s for s in secrets if s)
+        # Each secret also as it appears percent-encoded in a URL (a token's ':' becomes %3A).
+        forms = {form for s in secrets if s for form in (s, quote(s, safe=""), quote(s))}
+        self._secrets = tuple(sorted(forms, key=len, reverse=True))
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
@@ -32,6 +35,8 @@ class SecretFilter(logging.Filter):
         if record.exc_info:
             record.exc_text = self._scrub(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self._scrub(record.stack_info)
         return True
 
 

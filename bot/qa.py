@@ -18,10 +18,10 @@ from bot.knowledge import Knowledge
 from bot.search import BM25Index, Hit, Tokenizer
 from bot.textnorm import has_meaningful_text, normalise
 
-CONFIDENT = 0.5  # below this the engine offers suggestions instead of an answer
+CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
-SPECIFIC_IDF = 4.0
+SPECIFIC_IDF = 5.0
 SUGGESTIONS = 3
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
@@ -36,7 +36,6 @@ class Kind(StrEnum):
     CHITCHAT = "chitchat"
     OFF_TOPIC = "off_topic"
     EMPTY = "empty"  # nothing readable in the message
-    STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
     STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
 
 
@@ -85,7 +84,8 @@ class Engine:
         self.knowledge = knowledge
         lexicon = knowledge.files.lexicon
         self._slips = dict(sorted(lexicon.slips.items(), key=lambda kv: -len(kv[0])))
-        self.tokenizer = Tokenizer(lexicon.words, lexicon.synonyms, lexicon.stopwords)
+        # Off-topic words join the dictionary so that 苹果手机 stays one token and is recognised.
+        self.tokenizer = Tokenizer([*lexicon.words, *lexicon.off_topic], lexicon.synonyms, lexicon.stopwords)
         self._topic_words = {
             self.tokenizer.canonical(w): topic for topic, words in lexicon.topic_words.items() for w in words
         }
@@ -176,6 +176,7 @@ class Engine:
         return self.article_answer(int(match.group(1) or match.group(2)))
 
     def _chitchat_kind(self, query: Query) -> str | None:
+        """A greeting, thanks or goodbye, unless the rest of the message is a real question."""
         rest = _PUNCT_RE.sub("", query.text)
         kind = None
         for phrase, phrase_kind in self._chitchat:
@@ -184,8 +185,11 @@ class Engine:
                 kind = kind or phrase_kind
         if kind is None:
             return None
-        leftover = self.tokenizer.tokens(rest)
-        return kind if not leftover else None
+        return kind if self._specificity(self.tokenizer.tokens(rest)) < 1.0 else None
+
+    def _specificity(self, tokens: Sequence[str]) -> float:
+        """How far the known words of a query single out entries: 1.0 is specific enough."""
+        return min(1.0, sum(self._index.idf(t) for t in set(tokens) if self._index.knows(t)) / SPECIFIC_IDF)
 
     def _entry_answer(self, entry_id: str, confidence: float, suggestions: tuple[Suggestion, ...] = ()) -> Answer:
         item = self.knowledge.entries[entry_id]
@@ -245,5 +249,4 @@ class Engine:
         and when the query is too vague to single out one entry."""
         top = hits[0]
         margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
-        specificity = min(1.0, sum(self._index.idf(t) for t in set(tokens) if self._index.knows(t)) / SPECIFIC_IDF)
-        return top.coverage * (0.8 + 0.2 * margin) * specificity
+        return top.coverage * (0.8 + 0.2 * margin) * self._specificity(tokens)

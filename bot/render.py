@@ -6,15 +6,15 @@ style them (Telegram makes the heading bold; the console prints them as they are
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.content_models import Source
-from bot.i18n import N_
+from bot.i18n import DEFAULT_LOCALE, N_, Localizer, gettext_for
 from bot.qa import Answer, Kind
-from bot.textnorm import int_to_chinese
 
-Gettext = Callable[[str], str]
+# What renderers receive: call it like gettext (``_("…")``); it also converts knowledge text
+# to the reader's script (``_.content``) and formats numbers, money, dates and distances.
+Gettext = Localizer
 
 CHITCHAT_REPLIES = {
     "greeting": N_(
@@ -35,26 +35,32 @@ class Rendered:
         return "\n\n".join(part for part in (self.heading, self.body, self.source_line) if part)
 
 
-def format_date(value: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD as written in Chinese sources (2022年1月13日)."""
-    parts = [int(p) for p in value.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
-
-
-def format_source(source: Source) -> str:
-    """A citation: the law and article, or publication, headline and date."""
+def format_source(source: Source, _: Gettext | None = None) -> str:
+    """A citation: the law and article, or publication, headline and date (in the reader's script)."""
+    _ = _ or gettext_for(DEFAULT_LOCALE)
+    publication = _.content(source.publication)
     if source.article is not None:
-        text = f"{source.publication}第{int_to_chinese(source.article)}条"
+        text = _("{publication}第{number}条").format(publication=publication, number=_.numeral(source.article))
     else:
-        title = f"《{source.title}》" if source.title else ""
-        text = f"{source.publication}{title}，{format_date(source.date)}"
-    return f"{text}（{source.note}）" if source.note else text
+        title = f"《{_.content(source.title)}》" if source.title else ""
+        text = f"{publication}{title}，{_.date(source.date)}"
+    return f"{text}（{_.content(source.note)}）" if source.note else text
 
 
 def sources_line(sources: tuple[Source, ...], _: Gettext) -> str | None:
     if not sources:
         return None
-    return _("来源：{sources}").format(sources="；".join(format_source(s) for s in sources))
+    return _("来源：{sources}").format(sources="；".join(format_source(s, _) for s in sources))
+
+
+def knowledge_body(text: str, _: Gettext, english: str | None = None) -> str:
+    """Knowledge text for the reader: converted script, or for English readers the English text
+    when the entry has one, else the Chinese with one line saying so."""
+    if _.language == "zh":
+        return _.content(text)
+    if english:
+        return english
+    return _("（此回答暂时只有中文版本。）") + "\n" + text
 
 
 def render_answer(answer: Answer, _: Gettext) -> Rendered:
@@ -63,14 +69,15 @@ def render_answer(answer: Answer, _: Gettext) -> Rendered:
 
         return render_stations(answer, _)
     if answer.kind in (Kind.ENTRY, Kind.ARTICLE):
-        heading = answer.title
+        heading = _.content(answer.title)
         if answer.kind is Kind.ARTICLE:
             heading = _("工会法第{number}条（第{chapter}章 {title}）").format(
-                number=int_to_chinese(answer.data["number"]),
-                chapter=int_to_chinese(answer.data["chapter"]),
-                title=answer.data["chapter_title"],
+                number=_.numeral(answer.data["number"]),
+                chapter=_.numeral(answer.data["chapter"]),
+                title=_.content(answer.data["chapter_title"]),
             )
-        return Rendered(heading, answer.text, sources_line(answer.sources, _))
+        body = knowledge_body(answer.text, _, answer.english)
+        return Rendered(heading, body, sources_line(answer.sources, _))
     if answer.kind is Kind.NO_ARTICLE:
         return Rendered(
             None,
@@ -82,7 +89,7 @@ def render_answer(answer: Answer, _: Gettext) -> Rendered:
         if not answer.suggestions:
             return Rendered(None, _("抱歉，我没有找到可靠的答案。请换个说法，或者说得具体一些。"))
         lines = [_("我不太确定您想问的是哪一项，您是不是想问：")]
-        lines += [f"{i}. {s.title}" for i, s in enumerate(answer.suggestions, start=1)]
+        lines += [f"{i}. {_.content(s.title)}" for i, s in enumerate(answer.suggestions, start=1)]
         return Rendered(None, "\n".join(lines))
     if answer.kind is Kind.CHITCHAT:
         return Rendered(None, _(CHITCHAT_REPLIES.get(answer.detail, CHITCHAT_REPLIES["greeting"])))

@@ -20,6 +20,10 @@ jieba.setLogLevel(logging.WARNING)
 
 K1 = 1.4
 B = 0.75
+# How much a query word the knowledge has never seen counts against coverage. Colloquial
+# questions carry many such words (仨月, 掺和, 摔伤); counting them fully makes every long
+# question look unanswerable, ignoring them makes off-topic questions look answerable.
+UNSEEN_WEIGHT = 0.3
 
 
 class Tokenizer:
@@ -112,5 +116,5 @@ class BM25Index:
         k = min(limit, hit_count)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.lexsort((top, -scores[top]))]  # best first, ties by document order
-        total_weight = sum(self.idf(t) for t in terms)
+        total_weight = sum(self.idf(t) * (1.0 if self.knows(t) else UNSEEN_WEIGHT) for t in terms)
         return [Hit(int(i), float(scores[i]), float(matched[i]) / total_weight) for i in top]

@@ -18,13 +18,16 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import benefits, common, faq, law, menu, stations
+from handlers import benefits, common, faq, language, law, menu, stations
 from handlers.context import BotContext
+from handlers.gate import add_gates
+from handlers.persistence import FlushingApplication, StorePersistence
 
 COMMANDS = (
     ("start", N_("开始 / 主菜单")),
     ("help", N_("使用说明")),
     ("law", N_("工会法：目录、条号或关键词")),
+    ("language", N_("切换语言 / Language")),
 )
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
@@ -39,6 +42,9 @@ async def register_commands(application: Application) -> None:
 
 
 def add_handlers(application: Application) -> None:
+    add_gates(application)
+    application.add_handler(CommandHandler("language", language.command))
+    application.add_handler(CallbackQueryHandler(language.on_choice, pattern=r"^lang:"))
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CallbackQueryHandler(menu.on_menu, pattern=r"^menu:"))
@@ -69,6 +75,8 @@ def build_application(services: Services) -> Application:
     settings = services.settings
     application = (
         ApplicationBuilder()
+        .application_class(FlushingApplication)
+        .persistence(StorePersistence(services.store))
         .token(settings.bot_token or "")
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(context=BotContext))

@@ -29,12 +29,8 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
     def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> BotContext:
         context = super().from_update(update, application)
         if isinstance(update, Update) and update.effective_user:
+            # The stored choice (an O(1) in-memory read) is the one source of truth; without one,
+            # the Telegram app's language decides, so a change there is followed.
             user = update.effective_user
-            cached = context.user_data.get("locale") if context.user_data is not None else None
-            if cached is None:
-                stored = context.services.preferences.locale(user.id)
-                cached = stored or negotiate(user.language_code)
-                if context.user_data is not None:
-                    context.user_data["locale"] = cached
-            context.locale = cached
+            context.locale = context.services.preferences.locale(user.id) or negotiate(user.language_code)
         return context

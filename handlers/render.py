@@ -61,7 +61,8 @@ Row = list[InlineKeyboardButton]
 
 
 def suggestion_rows(answer: Answer, context: BotContext) -> list[Row]:
-    return [[InlineKeyboardButton(_short(s.title), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
+    title = context.gettext.content
+    return [[InlineKeyboardButton(_short(title(s.title)), callback_data=f"ask:{s.ref}")] for s in answer.suggestions]
 
 
 # Each function adds rows under an answer (suggestions; other modules add theirs here).

@@ -1,0 +1,114 @@
+"""kill -9 while the bot writes under load: the data file still loads and every acknowledged
+write is in it; the restarted bot remembers. The bot runs as a real process (run_bot.py)
+polling the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import SUPPORTED
+from bot.preferences import Preferences
+from bot.storage import TinyStore
+from tests.fake_bot_api import FakeBotAPI, callback_update, message_update
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-token"
+USERS = range(9001, 9061)
+CHOICES_PER_USER = 5
+KILL_AFTER_ACKS = 120
+
+pytestmark = pytest.mark.slow
+
+
+def start_bot(api: FakeBotAPI, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "INFO",
+    }
+    with log.open("ab") as fh:
+        return subprocess.Popen([sys.executable, str(ROOT / "run_bot.py")], env=env, stdout=fh, stderr=fh, cwd=ROOT)
+
+
+def confirmations(api: FakeBotAPI) -> list[tuple[int, str]]:
+    """(user, locale) for every language change the bot confirmed, in the order it replied."""
+    names = {"简体中文": "zh_Hans", "繁體中文": "zh_Hant", "English": "en"}
+    found = []
+    for params in api.of("sendMessage"):
+        text = str(params.get("text", ""))
+        for name, locale in names.items():
+            if name in text:
+                found.append((int(params["chat_id"]), locale))
+    return found
+
+
+async def wait_until(condition, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.02)
+
+
+async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "bot.log"
+    rng = random.Random(3)
+    sent: dict[int, list[str]] = {user: [] for user in USERS}
+    bot = start_bot(fake_api, data_dir, log)
+    try:
+        await wait_until(lambda: fake_api.of("getUpdates"), 30, "the bot never polled")
+        for round_ in range(CHOICES_PER_USER):
+            for user in USERS:
+                choice = rng.choice(SUPPORTED)
+                sent[user].append(choice)
+                fake_api.push_update(callback_update(f"lang:{choice}", user_id=user, message_id=round_ + 1))
+        await wait_until(lambda: len(confirmations(fake_api)) >= KILL_AFTER_ACKS, 60, "the bot stopped confirming")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(10)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    acks = confirmations(fake_api)
+    assert KILL_AFTER_ACKS <= len(acks) < len(USERS) * CHOICES_PER_USER, "killed while still writing"
+
+    store = TinyStore(data_dir)  # loads: the file is whole
+    prefs = Preferences(store)
+    last_ack: dict[int, int] = {}
+    for user, locale in acks:
+        last_ack[user] = last_ack.get(user, -1) + 1  # index of the user's acknowledged choice
+        assert sent[user][last_ack[user]] == locale  # replies come in order
+    for user, index in last_ack.items():
+        # on disk: the last acknowledged choice, or one sent later whose reply the kill cut off
+        assert prefs.locale(user) in sent[user][index:], user
+    english = next(user for user in last_ack if prefs.locale(user) == "en")
+    store.close()
+
+    fake_api.clear()
+    while not fake_api.updates.empty():
+        fake_api.updates.get_nowait()
+    bot = start_bot(fake_api, data_dir, log)
+    try:
+        # The killed bot's long poll may still be waiting on the server and swallow an update: resend.
+        deadline = time.monotonic() + 30
+        while not fake_api.of("sendMessage"):
+            assert time.monotonic() < deadline, "the restarted bot did not answer"
+            fake_api.push_update(message_update("/start", user_id=english))
+            await asyncio.sleep(0.5)
+        assert "Hello" in fake_api.of("sendMessage")[0]["text"]
+    finally:
+        bot.terminate()
+        bot.wait(10)
+        for _ in range(3):  # release long polls the dead bots left waiting, so the server stops at once
+            fake_api.push_update(message_update("…", user_id=1))
+    assert TOKEN not in log.read_text(encoding="utf-8")
