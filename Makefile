@@ -51,6 +51,7 @@ i18n: $(STAMP)
 bench: install
 	$(BIN)/python bench/qa.py
 	$(BIN)/python bench/stations.py
+	$(BIN)/python bench/law_benefits.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

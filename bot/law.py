@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.content_models import Article, Chapter, QAEntry
 from bot.knowledge import Knowledge, Law
@@ -73,8 +74,14 @@ def find_articles(law: Law, keyword: str, limit: int = MAX_MATCHES) -> KeywordMa
     mention 工会经费 wants all of them in the law's order, not the single best guess.
     """
     words = normalise(keyword).split()
-    found = [a for a in law.articles if words and all(w in normalise(a.text) for w in words)]
+    found = [a for a in law.articles if words and all(w in _folded(a.text) for w in words)]
     return KeywordMatches(" ".join(words), tuple(found[:limit]), len(found))
+
+
+@lru_cache(maxsize=1024)
+def _folded(text: str) -> str:
+    """An article's text as queries are normalised; cached, as the law does not change at run time."""
+    return normalise(text)
 
 
 def overview_entry(knowledge: Knowledge) -> QAEntry | None:

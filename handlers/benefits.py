@@ -31,7 +31,7 @@ def _button(label: str, data: str) -> Row:
 
 
 def _back(policies: Sequence[BenefitPolicy], _: Gettext) -> list[Row]:
-    """ "Back to the policy list" when there is a list to go back to."""
+    """A way back to the policy list, when there is a list to go back to."""
     return [_button(_("‹ 返回"), START)] if len(policies) > 1 else []
 
 
@@ -69,11 +69,7 @@ def button_view(data: str, context: BotContext) -> View | None:
             return status_view(policy, key, honour, _) if valid and honour is not None else None
         case ["ben", "r", tag, key, *status] if len(status) <= 1:
             result = check_choice(policies, tag, key, status[0] if status else None)
-            return (
-                (to_html(words.render_check(result, _)), InlineKeyboardMarkup([_button(_("🔄 重新查询"), START)]))
-                if result
-                else None
-            )
+            return (to_html(words.render_check(result, _)), _again(_)) if result else None
     return None
 
 
