@@ -63,17 +63,19 @@ def _sample_notice(stations: tuple[Station, ...], _: Gettext) -> list[str]:
     return [_("⚠️ 示例数据：下面的站点只是演示用的示例，名称、地址和电话都不是真实的，请不要前往。"), ""]
 
 
-def _for_need(need: str | None, _: Gettext) -> str:
-    """The need as a phrase before 站点 ("能充电的"), or nothing."""
-    return _("{need}的").format(need=need_label(need, _)) if need else ""
+def _with_need(need: str | None, plain: str, with_need: str, _: Gettext, **values: object) -> str:
+    """One of two whole sentences, so that translators can place the need where their language wants it."""
+    if need is None:
+        return _(plain).format(**values)
+    return _(with_need).format(need=need_label(need, _), **values)
 
 
 def render_nearby(found: Nearby, _: Gettext) -> tuple[str, list[str]]:
     """Heading and body lines for the stations nearest to a shared location."""
-    need = _for_need(found.need, _)
     if not found.hits:
         if found.need:
-            return _("没有找到{need}站点").format(need=need), [_("试试不加条件查看全部站点。")]
+            heading = _("没有找到{need}的站点").format(need=need_label(found.need, _))
+            return heading, [_("试试不加条件查看全部站点。")]
         return _("没有找到站点"), [_("我们的资料里还没有任何站点。")]
     stations = tuple(h.station for h in found.hits)
     lines = _sample_notice(stations, _)
@@ -85,30 +87,40 @@ def render_nearby(found: Nearby, _: Gettext) -> tuple[str, list[str]]:
         )
     for number, hit in enumerate(found.hits, start=1):
         lines += station_lines(number, hit.station, _, hit.distance_m)
-    return _("离您最近的{need}站点").format(need=need), lines
+    return _with_need(found.need, N_("离您最近的站点"), N_("离您最近的{need}的站点"), _), lines
 
 
 def render_listing(found: Listing, _: Gettext) -> tuple[str, list[str]]:
     """Heading and body lines for the stations of a named city or district."""
-    place, need = _.content(found.place), _for_need(found.need, _)
+    place = _.content(found.place)
     if not found.known:
-        return _("没有找到{place}的{need}站点").format(place=place, need=need), [
-            _("抱歉，我们的资料里还没有{place}的{need}站点。").format(place=place, need=need)
-        ]
+        heading = _with_need(found.need, N_("没有找到{place}的站点"), N_("没有找到{place}{need}的站点"), _, place=place)
+        sorry = _with_need(
+            found.need,
+            N_("抱歉，我们的资料里还没有{place}的站点。"),
+            N_("抱歉，我们的资料里还没有{place}{need}的站点。"),
+            _,
+            place=place,
+        )
+        return heading, [sorry]
     lines = _sample_notice(found.stations, _)
     for number, station in enumerate(found.stations, start=1):
         lines += station_lines(number, station, _)
     if found.total > len(found.stations):
         more = _("共{total}个站点，这里列出前{shown}个。发送您的位置，可以查看离您最近的站点。")
         lines += ["", more.format(total=found.total, shown=len(found.stations))]
-    return _("{place}的{need}站点").format(place=place, need=need), lines
+    return _with_need(found.need, N_("{place}的站点"), N_("{place}{need}的站点"), _, place=place), lines
 
 
 def render_location_request(found: LocationRequest, _: Gettext) -> tuple[str, list[str]]:
-    need = _for_need(found.need, _)
-    return _("查找附近{need}站点").format(need=need), [
-        _("请发送您的位置，我帮您找离您最近的{need}站点：点输入框旁的📎，选择“位置”。").format(need=need)
-    ]
+    heading = _with_need(found.need, N_("查找附近的站点"), N_("查找附近{need}的站点"), _)
+    ask = _with_need(
+        found.need,
+        N_("请发送您的位置，我帮您找离您最近的站点：点输入框旁的📎，选择“位置”。"),
+        N_("请发送您的位置，我帮您找离您最近的{need}的站点：点输入框旁的📎，选择“位置”。"),
+        _,
+    )
+    return heading, [ask]
 
 
 def render_stations(answer: Answer, _: Gettext) -> Rendered:
