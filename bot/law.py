@@ -85,11 +85,13 @@ def _folded(text: str) -> str:
 
 
 def overview_entry(knowledge: Knowledge) -> QAEntry | None:
-    """The curated law entry explaining the basic duties: the one that links both overview articles."""
-    for item in knowledge.entries.values():
-        if item.topic == "law" and set(OVERVIEW_ARTICLES) <= set(item.entry.articles):
-            return item.entry
-    return None
+    """The curated entry explaining the basic duties: the first that links both overview articles.
+
+    Found by its links rather than an id so that the content author can reword or move it.
+    """
+    return next(
+        (item.entry for item in knowledge.entries.values() if set(OVERVIEW_ARTICLES) <= set(item.entry.articles)), None
+    )
 
 
 def article_number_in(text: str) -> int | None:
