@@ -36,7 +36,7 @@ def law_menu(law: Law, overview: QAEntry | None, _: Gettext) -> Rendered:
     if overview is None:
         return Rendered(_content_title(law, _), hint, sources_line((law.source,), _))
     body = knowledge_body(overview.answer, _, overview.english) + "\n\n" + hint
-    return Rendered(_.content(overview.questions[0]), body, sources_line((overview.source,), _))
+    return Rendered(_("工会法 · 工会的基本职责"), body, sources_line((overview.source,), _))
 
 
 def chapter_page_text(page: ChapterPage, _: Gettext) -> Rendered:

@@ -111,7 +111,7 @@ def test_overview_is_a_curated_entry_linking_the_duty_articles(knowledge: Knowle
     assert set(OVERVIEW_ARTICLES) <= set(entry.articles)
     text = law_menu(knowledge.law, entry, gettext_for("zh_Hans")).plain()
     assert "竭诚服务职工群众" in text
-    assert "来源：" in text
+    assert "来源：工人日报" in text  # the commentary explaining the two articles
 
 
 def test_article_labels_are_short_enough_for_a_button(law: Law) -> None:
