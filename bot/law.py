@@ -97,7 +97,7 @@ def overview_entry(knowledge: Knowledge) -> QAEntry | None:
 def article_number_in(text: str) -> int | None:
     """The article a reader means by "6", "六", "第六条" or "工会法第6条"; None when it is not a number."""
     core = normalise(text).replace(" ", "").removeprefix("工会法").removeprefix("第").removesuffix("条")
-    if core.isdigit():
+    if core.isdecimal():
         return int(core)
     return chinese_to_int(core)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.benefits import OTHER, Reason, Status, check, check_choice, honour_by_key, policy_tag
 from bot.benefits_render import render_check
@@ -149,3 +151,11 @@ def test_refusals_explain_and_name_who_to_ask(
     assert must_say in text
     assert "某工会" in text
     assert "工人日报" in text
+
+
+@given(tag=st.text(max_size=12), key=st.text(max_size=6), status=st.none() | st.text(max_size=3))
+def test_any_button_data_is_a_check_or_none(tag: str, key: str, status: str | None) -> None:
+    the_policy = policy()
+    for candidate in (tag, policy_tag(the_policy)):
+        result = check_choice([the_policy], candidate, key, status)
+        assert result is None or result.policy == the_policy

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.i18n import gettext_for
 from bot.knowledge import Knowledge, Law
@@ -72,6 +74,7 @@ def test_neighbours_stop_at_the_ends(law: Law, number: int, previous: int | None
         ("工会经费", None),
         ("", None),
         ("第条", None),
+        ("፩", None),  # a digit that int() cannot read
     ],
 )
 def test_article_number_in(text: str, number: int | None) -> None:
@@ -120,3 +123,15 @@ def test_article_labels_are_short_enough_for_a_button(law: Law) -> None:
         label = article_label(article, _)
         assert label.startswith("第")
         assert len(label) <= 30
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_a_number_or_a_keyword_never_an_error(text: str) -> None:
+    number = article_number_in(text)
+    assert number is None or number >= 0
+
+
+@given(chapter=st.integers(), page=st.integers())
+def test_any_page_request_is_a_page_or_none(law: Law, chapter: int, page: int) -> None:
+    found = chapter_page(law, chapter, page)
+    assert found is None or 0 < len(found.articles) <= PAGE_SIZE

@@ -116,7 +116,8 @@ async def test_law_command_with_a_keyword_lists_matching_articles(chat: ChatDriv
 
 
 @pytest.mark.parametrize(
-    ("command", "reply"), [("/law 火星", "没有找到"), ("/law 99", "没有第99条"), ("/law 0", "没有第0条")]
+    ("command", "reply"),
+    [("/law 火星", "没有找到"), ("/law 99", "没有第99条"), ("/law 0", "没有第0条"), ("/law ፩", "没有找到")],
 )
 async def test_law_command_without_a_result_says_so(chat: ChatDriver, command: str, reply: str) -> None:
     [text] = texts(await chat.send(command))
