@@ -156,3 +156,10 @@ async def test_typed_place_or_service_questions_are_answered_with_a_way_into_the
     assert fact in text
     assert "来源：" in text
     assert "ben:p" in data_of(calls, "sendMessage")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hk"])
+async def test_check_renders_in_every_locale(chat: ChatDriver, tag: str, language: str) -> None:
+    assert texts(await chat.send("/start benefits", language_code=language))
+    for data in (f"ben:h:{tag}", f"ben:s:{tag}:0", f"ben:r:{tag}:0:r", f"ben:r:{tag}:x"):
+        assert edited_text(await chat.press(data, language_code=language))

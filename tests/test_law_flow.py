@@ -185,3 +185,11 @@ async def test_traditional_reader_reads_the_law_in_traditional_script(chat: Chat
     assert "竭誠服務職工群眾" in edited(calls)["text"]
     calls = await chat.send("/law", language_code="zh-hk")
     assert "維護" in texts(calls)[0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hk", "zh-hans"])
+async def test_every_page_renders_in_every_locale(chat: ChatDriver, language: str) -> None:
+    assert texts(await chat.send("/law", language_code=language))
+    for data in ("law:c:3:1", "law:a:58", "law:m"):
+        assert edited(await chat.press(data, language_code=language))["text"]
+    assert texts(await chat.send("/law 经费", language_code=language))
