@@ -1,6 +1,7 @@
 """Run the workers' service bot.
 
 python run_bot.py                    Telegram (long polling) when BOT_TOKEN is set, else a console chat
+python run_bot.py --webhook URL      Telegram by webhook (or WEBHOOK_URL); ADMIN_API_TOKEN adds the admin HTTP API
 python run_bot.py ask "问题"          print the answer as a user reads it (--json: one JSON object)
 python run_bot.py ask --jsonl        answer {"q": ...} objects read line by line from stdin
                                      ({"location": [lat, lon]} lines get the nearest stations)
@@ -17,12 +18,14 @@ from pathlib import Path
 from bot.content_loader import ContentError
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, SettingsError
+from bot.webhook import with_webhook
 
 log = logging.getLogger("run_bot")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="职工服务机器人 / workers' service bot")
+    parser.add_argument("--webhook", metavar="URL", help="receive updates by webhook at this public https URL")
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="answer one question, or JSON lines from stdin")
     ask.add_argument("question", nargs="?")
@@ -38,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = Settings.from_env()
+        if args.command is None:
+            settings = with_webhook(settings, args.webhook)
     except SettingsError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
@@ -71,16 +76,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_telegram(settings: Settings) -> int:
     from bot.services import build_services
-    from handlers.app import build_application
+    from handlers.runner import run
 
     services = build_services(settings)
-    application = build_application(services)
-    log.info("starting long polling against %s", settings.api_base_url)
     try:
-        application.run_polling(allowed_updates=None)
+        return run(services)
     finally:
         services.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ MAX_QUERY_CHARS = 300  # longer input is cut: nobody's question is longer, and c
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
-_ORDINAL_RE = re.compile(rf"第({_CN_NUMBER})(条|章|款)")
+_ORDINAL_RE = re.compile(rf"(第|工会法)({_CN_NUMBER})(条|章|款)")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -71,7 +71,7 @@ def normalise(text: str, slips: Mapping[str, str] | None = None) -> str:
     text = to_simplified(text).lower()
     for wrong, right in (slips or {}).items():
         text = text.replace(wrong, right)
-    return _ORDINAL_RE.sub(lambda m: f"第{chinese_to_int(m.group(1))}{m.group(2)}", text)
+    return _ORDINAL_RE.sub(lambda m: f"{m.group(1)}{chinese_to_int(m.group(2))}{m.group(3)}", text)
 
 
 def has_meaningful_text(text: str) -> bool:

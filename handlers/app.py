@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import benefits, common, faq, language, law, menu, stations
+from handlers import benefits, common, faq, feedback, handoff, language, law, menu, stations
 from handlers.context import BotContext
 from handlers.gate import add_gates
 from handlers.persistence import FlushingApplication, StorePersistence
@@ -28,6 +28,7 @@ COMMANDS = (
     ("help", N_("使用说明")),
     ("law", N_("工会法：目录、条号或关键词")),
     ("language", N_("切换语言 / Language")),
+    ("human", N_("转人工：把问题转给工会工作人员")),
 )
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
@@ -54,6 +55,8 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(faq.on_suggestion, pattern=r"^ask:"))
     application.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, stations.on_location))
     application.add_handler(CallbackQueryHandler(stations.on_filter, pattern=r"^st:"))
+    for handler in (*handoff.handlers(application.bot_data["services"].settings), *feedback.handlers()):
+        application.add_handler(handler)  # the staff-chat relay must see replies before faq does
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, faq.on_question))
     application.add_handler(
         MessageHandler(
@@ -70,10 +73,13 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(common.error_handler)
 
 
-def build_application(services: Services) -> Application:
-    """Build the Application around ready services (kept in ``bot_data``)."""
+def build_application(services: Services, *, polling: bool = True) -> Application:
+    """Build the Application around ready services (kept in ``bot_data``).
+
+    Without ``polling`` there is no Updater: in webhook mode our aiohttp server feeds ``update_queue``.
+    """
     settings = services.settings
-    application = (
+    builder = (
         ApplicationBuilder()
         .application_class(FlushingApplication)
         .persistence(StorePersistence(services.store))
@@ -83,8 +89,8 @@ def build_application(services: Services) -> Application:
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=3))
         .post_init(register_commands)
-        .build()
     )
+    application = (builder if polling else builder.updater(None)).build()
     application.bot_data["services"] = services
     add_handlers(application)
     return application

@@ -7,8 +7,9 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ParseMode
 
-from bot.qa import Answer, Kind
+from bot.qa import Answer
 from handlers.context import BotContext
+from handlers.feedback import record_unanswered
 from handlers.render import answer_html, answer_keyboard, split_message
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,7 @@ async def on_question(update: Update, context: BotContext) -> None:
     """Answer a free-text question."""
     message = update.effective_message
     answer = context.services.engine.answer(message.text or "")
-    if answer.kind in (Kind.UNSURE, Kind.OFF_TOPIC, Kind.EMPTY):
-        log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
+    record_unanswered(message, answer, context)
     await send_answer(message, answer, context)
 
 

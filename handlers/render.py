@@ -10,6 +10,8 @@ from bot.qa import Answer
 from bot.render import Gettext, Rendered, render_answer
 from handlers.benefits_keyboards import check_rows
 from handlers.context import BotContext
+from handlers.feedback import vote_rows
+from handlers.handoff import handoff_rows
 from handlers.law_keyboards import article_answer_rows
 from handlers.stations_keyboards import station_answer_rows
 
@@ -66,7 +68,7 @@ def suggestion_rows(answer: Answer, context: BotContext) -> list[Row]:
 
 
 # Each function adds rows under an answer (suggestions; other modules add theirs here).
-ROW_BUILDERS = (suggestion_rows, article_answer_rows, check_rows, station_answer_rows)
+ROW_BUILDERS = (suggestion_rows, article_answer_rows, check_rows, station_answer_rows, handoff_rows, vote_rows)
 
 
 def answer_keyboard(answer: Answer, context: BotContext) -> InlineKeyboardMarkup | None:

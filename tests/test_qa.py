@@ -21,6 +21,7 @@ def plain(engine: Engine, question: str) -> str:
         ("公会法第6条", 6),
         ("第 58 条", 58),
         ("工会法11条", 11),
+        ("工会法六条", 6),
     ],
 )
 def test_article_lookup(engine: Engine, question: str, number: int) -> None:

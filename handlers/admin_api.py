@@ -1,0 +1,123 @@
+"""Admin HTTP API: staff tools create announcements and follow their delivery.
+
+POST /api/announcements   {"text", "target": "all" | {"topics": [...], "cities": [...]}, "send_at"?} → 202 {"id", ...}
+GET  /api/announcements/{id}   → status and counts
+Every /api/ request needs ``Authorization: Bearer $ADMIN_API_TOKEN``. A request is
+validated completely before anything is stored, so a refused one leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import datetime
+from typing import Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.announcements import AnnouncementError, Target
+from handlers.broadcast import schedule_announcement
+from handlers.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+CREATED_BY = "admin-api"  # not a chat id: delivery reports go to STAFF_CHAT_ID
+
+
+class TargetBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    topics: list[str] = Field(default_factory=list, max_length=100)
+    cities: list[str] = Field(default_factory=list, max_length=500)
+
+
+class AnnouncementBody(BaseModel):
+    """``strict``: JSON types only (no "5" for 5, no number for a time); ``send_at`` is ISO 8601."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: str = Field(min_length=1)
+    target: Literal["all"] | TargetBody
+    send_at: datetime | None = None  # without an offset it is Asia/Shanghai time
+
+    def to_target(self) -> Target:
+        if self.target == "all":
+            return Target.all()
+        if not self.target.topics and not self.target.cities:
+            # An empty filter would reach everyone; sending to everyone must be said explicitly.
+            raise ApiError(400, "empty_target", 'target has no topics or cities; use "all" to reach every subscriber')
+        return Target(tuple(self.target.topics), tuple(self.target.cities))
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse /api/ requests without the right bearer token (compared in constant time)."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    expected = request.app[SERVICES].settings.admin_api_token or ""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    ok = scheme.lower() == "bearer" and bool(expected)
+    ok = hmac.compare_digest(given.strip().encode(errors="surrogateescape"), expected.encode()) and ok
+    if not ok:
+        log.warning("refused an admin API request from %s: %s bearer token", request.remote, "wrong" if given else "no")
+        headers = {"WWW-Authenticate": 'Bearer realm="admin"'}
+        return json_error(401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required", headers)
+    return await handler(request)
+
+
+async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refused as soon as it is known to exceed ``limit`` (never read whole into memory)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "body_too_large", f"the body exceeds {limit} bytes")
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise ApiError(413, "body_too_large", f"the body exceeds {limit} bytes")
+    return bytes(body)
+
+
+def parse_body(raw: bytes) -> AnnouncementBody:
+    try:
+        return AnnouncementBody.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            raise ApiError(400, "bad_json", "the body is not valid JSON") from None
+        unknown = [".".join(map(str, e["loc"])) for e in errors if e["type"] == "extra_forbidden"]
+        if unknown:
+            raise ApiError(400, "unknown_fields", f"unknown fields: {', '.join(unknown)}", fields=unknown) from None
+        problems = [{"field": ".".join(map(str, e["loc"])), "problem": e["msg"]} for e in errors]
+        raise ApiError(400, "invalid_request", "the request does not match the schema", problems=problems) from None
+
+
+async def create_announcement(request: web.Request) -> web.Response:
+    """Validate, store and schedule an announcement; 202 because delivery happens later."""
+    body = parse_body(await read_body(request))
+    services = request.app[SERVICES]
+    try:
+        announcement = services.announcements.create(body.text, body.to_target(), body.send_at, CREATED_BY)
+    except AnnouncementError as exc:
+        raise ApiError(400, exc.code, exc.message) from None
+    schedule_announcement(request.app[APPLICATION], announcement)
+    log.info("announcement %s created through the admin API", announcement.id)
+    location = str(request.app.router["announcement"].url_for(id=announcement.id))
+    status = services.announcements.status(announcement.id)
+    return web.json_response(status, status=202, headers={"Location": location})
+
+
+async def get_announcement(request: web.Request) -> web.Response:
+    try:
+        return web.json_response(request.app[SERVICES].announcements.status(request.match_info["id"]))
+    except AnnouncementError as exc:
+        if exc.code == "not_found":
+            raise ApiError(404, "not_found", exc.message) from None
+        raise ApiError(400, exc.code, exc.message) from None
+
+
+def setup(app: web.Application) -> None:
+    app.middlewares.append(bearer_auth)
+    app.router.add_post("/api/announcements", create_announcement)
+    app.router.add_get("/api/announcements/{id}", get_announcement, name="announcement")

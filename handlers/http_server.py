@@ -1,0 +1,36 @@
+"""The aiohttp server beside the bot: /healthz always, the admin API with ADMIN_API_TOKEN, updates in webhook mode.
+
+One aiohttp application per process, built here; the views live in one module per role
+(``handlers/admin_api.py``, ``handlers/webhook.py``).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from telegram.ext import Application
+
+from bot.services import Services
+from bot.webhook import WebhookRoute
+from handlers import admin_api, webhook
+from handlers.http_base import APPLICATION, SERVICES, WEBHOOK, json_errors
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 while the bot is processing updates, 503 otherwise (for a load balancer or systemd watchdog)."""
+    running = request.app[APPLICATION].running
+    mode = "webhook" if WEBHOOK in request.app else "polling"
+    return web.json_response({"status": "ok" if running else "stopped", "mode": mode}, status=200 if running else 503)
+
+
+def build_web_app(application: Application, services: Services, route: WebhookRoute | None) -> web.Application:
+    """The routes this process serves; which ones depends on the settings."""
+    app = web.Application(middlewares=[json_errors])
+    app[APPLICATION] = application
+    app[SERVICES] = services
+    app.router.add_get("/healthz", healthz)
+    if services.settings.admin_api_token:
+        admin_api.setup(app)
+    if route is not None:
+        app[WEBHOOK] = route
+        webhook.setup(app, route)
+    return app

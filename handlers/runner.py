@@ -1,0 +1,116 @@
+"""Run the bot (long polling or webhook) and, when configured, the HTTP server in one process.
+
+``run_polling`` would own the event loop, but the admin API needs the same loop, so the
+PTB Application's life (initialize → post_init → start … stop → shutdown) runs inside
+the aiohttp application's ``cleanup_ctx``: both start together and stop together, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.services import Services
+from bot.webhook import webhook_route
+from handlers.app import build_application
+from handlers.http_server import build_web_app
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_TIMEOUT = 5.0  # seconds open HTTP requests get to finish on stop
+POLL_TIMEOUT = timedelta(seconds=10)  # getUpdates long poll (PTB default); stopping waits for the current poll
+
+
+class ListenError(OSError):
+    """The HTTP server cannot bind HTTP_HOST:HTTP_PORT (in use, or not an address of this host)."""
+
+
+class BotServer:
+    """The bot, plus an HTTP listener when there is an admin API token or a webhook."""
+
+    def __init__(self, services: Services, poll_timeout: timedelta = POLL_TIMEOUT) -> None:
+        self.settings = services.settings
+        self.webhook = webhook_route(self.settings) if self.settings.webhook_url else None
+        self.application = build_application(services, polling=self.webhook is None)
+        web_app = build_web_app(self.application, services, self.webhook)
+        web_app.cleanup_ctx.append(self._telegram)
+        self.listens = self.webhook is not None or bool(self.settings.admin_api_token)
+        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        self.port: int | None = None
+        self._poll_timeout = poll_timeout
+
+    async def start(self) -> None:
+        await self._runner.setup()  # runs _telegram up to its yield
+        if self.listens:
+            host, port = self.settings.http_host, self.settings.http_port
+            try:
+                await web.TCPSite(self._runner, host, port).start()
+            except OSError as exc:
+                raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+            self.port = self._runner.addresses[0][1]
+            log.info("HTTP server listening on %s:%s", self.settings.http_host, self.port)
+        if self.webhook is not None:
+            # After the listener is up, so Telegram's first delivery finds it.
+            await self.application.bot.set_webhook(self.webhook.public_url, secret_token=self.webhook.secret)
+            log.info("webhook registered with Telegram for %s (secret path)", urlsplit(self.webhook.public_url).netloc)
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    async def _telegram(self, _: web.Application) -> AsyncIterator[None]:
+        """What ``run_polling`` does around its loop, hooks included (the JobQueue and persistence need them)."""
+        app = self.application
+        await app.initialize()
+        try:
+            if app.post_init:
+                await app.post_init(app)
+            if app.updater is not None:
+                await app.updater.start_polling(timeout=self._poll_timeout)
+                log.info("long polling against %s", self.settings.api_base_url)
+            await app.start()
+            yield
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+                if app.post_stop:
+                    await app.post_stop(app)
+            await app.shutdown()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+
+
+async def serve(services: Services, stop: asyncio.Event) -> None:
+    """Serve until ``stop`` is set, then shut everything down cleanly."""
+    server = BotServer(services)
+    try:
+        await server.start()
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        await server.stop()
+
+
+def run(services: Services) -> int:
+    """Serve until SIGINT or SIGTERM; the exit status for the process."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(services, stop)
+
+    try:
+        asyncio.run(main())
+    except ListenError as exc:
+        log.error("%s", exc)
+        return 1
+    return 0
