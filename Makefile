@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/qa.py
 	$(BIN)/python bench/stations.py
 	$(BIN)/python bench/law_benefits.py
+	$(BIN)/python bench/staff_tools.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
