@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -45,6 +46,11 @@ class BotServer:
         self.port: int | None = None
         self._poll_timeout = poll_timeout
 
+    @property
+    def addresses(self) -> list[Any]:
+        """The socket names, (host, port, …), the HTTP server listens on; empty when it does not."""
+        return self._runner.addresses
+
     async def start(self) -> None:
         await self._runner.setup()  # runs _telegram up to its yield
         if self.listens:
@@ -53,7 +59,7 @@ class BotServer:
                 await web.TCPSite(self._runner, host, port).start()
             except OSError as exc:
                 raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-            self.port = self._runner.addresses[0][1]
+            self.port = self.addresses[0][1]
             log.info("HTTP server listening on %s:%s", self.settings.http_host, self.port)
         if self.webhook is not None:
             # After the listener is up, so Telegram's first delivery finds it.

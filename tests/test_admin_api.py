@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest_asyncio
 from bot.announcements import ANNOUNCEMENTS
 from bot.services import Services
 from handlers.admin_api import MAX_BODY
-from handlers.runner import BotServer
+from handlers.runner import BotServer, ListenError
 from tests.fake_bot_api import FakeBotAPI, message_update
 from tests.serving import Serving, serving
 
@@ -200,3 +201,20 @@ async def test_the_polling_bot_answers_while_the_api_serves(http: aiohttp.Client
     assert replies[-1]["chat_id"] == 4242
     async with http.get("/healthz") as resp:
         assert resp.status == 200
+
+
+async def test_listens_on_localhost_by_default_and_not_at_all_without_token_or_webhook(
+    server: BotServer, services: Services
+) -> None:
+    assert server.listens
+    assert {host for host, *_ in server.addresses} == {"127.0.0.1"}
+    quiet = BotServer(replace(services, settings=replace(services.settings, admin_api_token=None)))
+    assert not quiet.listens
+
+
+async def test_a_port_in_use_is_a_clear_error_and_the_bot_stops(server: BotServer, services: Services) -> None:
+    clash = BotServer(replace(services, settings=replace(services.settings, http_port=server.port)))
+    with pytest.raises(ListenError, match=f"cannot listen on 127.0.0.1:{server.port}"):
+        await clash.start()
+    await clash.stop()
+    assert not clash.application.running
