@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -39,8 +40,11 @@ def fake_api(running: Serving) -> FakeBotAPI:
     return running.fake_api
 
 
+UPDATE_IDS = itertools.count(1)
+
+
 def update(text: str, user_id: int = 5151) -> dict[str, Any]:
-    return {"update_id": abs(hash(text)) % 10**6, **message_update(text, user_id=user_id)}
+    return {"update_id": next(UPDATE_IDS), **message_update(text, user_id=user_id)}
 
 
 async def post_update(running: Serving, body: Any, secret: str | None) -> int:
@@ -73,10 +77,13 @@ async def test_an_update_with_the_right_secret_is_answered(running: Serving, fak
 async def test_a_wrong_or_missing_secret_is_403_and_not_logged(
     running: Serving, fake_api: FakeBotAPI, caplog: pytest.LogCaptureFixture, secret: str | None
 ) -> None:
-    before = len(fake_api.calls)
-    assert await post_update(running, update("/help"), secret) == 403
-    await asyncio.sleep(0.05)  # had the update been queued, the reply would be on its way by now
-    assert len(fake_api.calls) == before
+    refused_user, next_user = 7001, 7002
+    assert await post_update(running, update("/help", refused_user), secret) == 403
+    # Updates are processed in order: once the next good one is answered, a queued refused one would have been.
+    before = len(fake_api.of("sendMessage"))
+    assert await post_update(running, update("/start", next_user), SECRET) == 200
+    await fake_api.wait_for("sendMessage", before + 1)
+    assert [p for p in fake_api.of("sendMessage") if p["chat_id"] == refused_user] == []
     assert "refused a webhook request" in caplog.text
     assert SECRET not in caplog.text
     if secret:
