@@ -7,7 +7,7 @@ Reports, against the fake Bot API on 127.0.0.1 (so Telegram's own latency is not
 - webhook: POST → 200 latency p50/p99, and questions answered per second end to end (POST until the
   fake Bot API has every reply; BROADCAST_RATE raised so the outgoing rate limit does not hide our cost);
 - feedback log: one unanswered question appended to the weekly journal vs. put into a Store already
-  holding 50,000 documents (why the log is a journal); /report aggregation over N events.
+  holding 50,000 documents (why the log is a journal); /report and the 转人工 look-up over N events.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.feedback import DAY, Feedback, build_report  # noqa: E402
+from bot.feedback import DAY, Feedback, build_report, week_stream  # noqa: E402
 from bot.qa import Answer, Kind  # noqa: E402
 from bot.storage import FileJournal, TinyStore  # noqa: E402
 from bot.webhook import SECRET_HEADER, webhook_route  # noqa: E402
@@ -140,6 +140,20 @@ def bench_feedback(events: int) -> None:
     start = time.perf_counter()
     build_report(log, now)
     print(f"/report aggregation over {events:,} events in the window: {(time.perf_counter() - start) * 1000:.0f} ms")
+
+    with tempfile.TemporaryDirectory() as tmp:  # the same events as journal files, read back as staff would
+        journal = FileJournal(Path(tmp))
+        for stream in {week_stream(e["at"]) for e in log}:
+            lines = (json.dumps(e, ensure_ascii=False) for e in log if week_stream(e["at"]) == stream)
+            (Path(tmp) / f"{stream}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        feedback = Feedback(journal, lambda: now)
+        start = time.perf_counter()
+        feedback.report()
+        print(f"/report from the journal files ({events:,} events): {(time.perf_counter() - start) * 1000:.0f} ms")
+        start = time.perf_counter()
+        feedback.question_before(1, 10**9)
+        print(f"转人工 button: finding the question in that journal: {(time.perf_counter() - start) * 1000:.0f} ms")
+        journal.close()
 
 
 def main() -> None:
