@@ -11,7 +11,6 @@ python run_bot.py import-stations FILE.csv   replace the station set (staff; see
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from bot.content_loader import ContentError
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, SettingsError
 from bot.webhook import with_webhook
-
-log = logging.getLogger("run_bot")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
