@@ -322,14 +322,15 @@ class Announcements:
     def record(self, announcement_id: str, chat_id: int, outcome: Outcome) -> None:
         """Durably record one recipient's final outcome (an fsync'd journal line)."""
         self._journal.append(_stream(announcement_id), {"c": chat_id, "o": outcome.value})
-        self._progress_of(announcement_id).outcomes[chat_id] = outcome
+        self._progress_of(announcement_id).add(chat_id, outcome)
 
     def counts(self, announcement_id: str) -> Counts:
         return self._progress_of(announcement_id).counts()
 
     def is_cancelled(self, announcement_id: str) -> bool:
-        announcement = self.get(announcement_id)
-        return announcement is None or announcement.status is Status.CANCELLED
+        """Asked before every message, so it reads the status alone."""
+        doc = self._store.get(ANNOUNCEMENTS, announcement_id)
+        return doc is None or doc.get("status") == Status.CANCELLED.value
 
     def finish(self, announcement_id: str, now: datetime | None = None) -> Announcement:
         """Close the run: deactivate chats that blocked the bot, store the counts, drop the journal."""
@@ -362,27 +363,34 @@ class Announcements:
 
     def _load_progress(self, announcement_id: str) -> Progress:
         plan = self._store.get(PLANS, announcement_id) or {"chats": []}
-        outcomes: dict[int, Outcome] = {}
+        progress = Progress(list(plan["chats"]))
         for record in self._journal.read(_stream(announcement_id)):
             try:
-                outcomes.setdefault(int(record["c"]), Outcome(record["o"]))  # the first outcome stands
+                progress.add(int(record["c"]), Outcome(record["o"]))
             except (KeyError, ValueError, TypeError):
                 continue
-        progress = Progress(list(plan["chats"]), outcomes)
         self._progress[announcement_id] = progress
         return progress
 
 
 @dataclass
 class Progress:
+    """The frozen recipient list and the outcomes so far; counts are kept as outcomes arrive."""
+
     plan: list[int]
-    outcomes: dict[int, Outcome]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    tally: Counter[Outcome] = field(default_factory=Counter)
+
+    def add(self, chat_id: int, outcome: Outcome) -> None:
+        if chat_id not in self.outcomes:  # the first outcome stands
+            self.outcomes[chat_id] = outcome
+            self.tally[outcome] += 1
 
     def pending(self) -> list[int]:
         return [chat for chat in self.plan if chat not in self.outcomes]
 
     def counts(self) -> Counts:
-        tally = Counter(self.outcomes.values())
+        tally = self.tally
         return Counts(len(self.plan), tally[Outcome.SENT], tally[Outcome.BLOCKED], tally[Outcome.FAILED])
 
 

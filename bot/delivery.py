@@ -67,7 +67,8 @@ class Pacer:
     """Hands out send slots ``1/rate`` apart; a flood-control pause holds every slot back.
 
     Slots are reserved from the previous slot, not from "now", so a late wake-up does not
-    lower the rate, and a worker that was busy cannot claim a burst to catch up beyond one slot.
+    lower the rate. A pause also holds back slots reserved before it: a worker that wakes
+    inside a pause queues again behind it, so there is no burst to "catch up" afterwards.
     """
 
     def __init__(self, rate: float, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
@@ -75,20 +76,26 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
+        self._paused_until = 0.0
         self.paused_for = 0.0  # total flood-control pause, for reports
 
     async def acquire(self) -> None:
-        now = self._clock()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await self._sleep(slot - now)
+        while True:
+            now = self._clock()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+            if slot > now:
+                await self._sleep(slot - now)
+            if self._clock() >= self._paused_until:
+                return
 
     def pause(self, seconds: float) -> None:
-        resume = self._clock() + seconds
-        if resume > self._next:
-            self.paused_for += resume - max(self._next, self._clock())
-            self._next = resume
+        now = self._clock()
+        until = now + seconds
+        if until > self._paused_until:
+            self.paused_for += until - max(self._paused_until, now)
+            self._paused_until = until
+            self._next = max(self._next, until)
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,13 @@ class Subscriptions:
         self._store.put(SUBSCRIBERS, str(chat_id), doc)
         return Subscriber.from_doc(chat_id, doc)
 
+    def subscribe_many(self, chat_ids: Iterable[int]) -> int:
+        """Subscribe many chats to everything in one durable write (an import, or a benchmark)."""
+        since = _now()
+        docs = {str(c): {"topics": [], "cities": [], "since": since, "active": True} for c in chat_ids}
+        self._store.put_many(SUBSCRIBERS, docs)
+        return len(docs)
+
     def unsubscribe(self, chat_id: int) -> bool:
         """False when the chat was not subscribed."""
         doc = self._store.get(SUBSCRIBERS, str(chat_id))

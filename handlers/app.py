@@ -18,7 +18,20 @@ from telegram.ext import (
 
 from bot.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import benefits, common, faq, feedback, handoff, language, law, menu, stations
+from handlers import (
+    announce,
+    benefits,
+    broadcast,
+    common,
+    faq,
+    feedback,
+    handoff,
+    language,
+    law,
+    menu,
+    stations,
+    subscribe,
+)
 from handlers.context import BotContext
 from handlers.gate import add_gates
 from handlers.persistence import FlushingApplication, StorePersistence
@@ -29,6 +42,9 @@ COMMANDS = (
     ("law", N_("工会法：目录、条号或关键词")),
     ("language", N_("切换语言 / Language")),
     ("human", N_("转人工：把问题转给工会工作人员")),
+    ("subscribe", N_("订阅工会通知")),
+    ("settings", N_("通知订阅设置")),
+    ("unsubscribe", N_("退订工会通知")),
 )
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
@@ -42,12 +58,23 @@ async def register_commands(application: Application) -> None:
         await application.bot.set_my_commands(commands, language_code=language_code)
 
 
+async def on_startup(application: Application) -> None:
+    await register_commands(application)
+    await broadcast.rearm(application)  # scheduled and interrupted announcements survive a restart
+
+
 def add_handlers(application: Application) -> None:
     add_gates(application)
     application.add_handler(CommandHandler("language", language.command))
     application.add_handler(CallbackQueryHandler(language.on_choice, pattern=r"^lang:"))
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(announce.conversation())  # before any text handler: staff type the notice
+    application.add_handler(announce.decision_handler())
+    application.add_handler(CommandHandler("subscribe", subscribe.subscribe))
+    application.add_handler(CommandHandler("unsubscribe", subscribe.unsubscribe))
+    application.add_handler(CommandHandler("settings", subscribe.show_settings))
+    application.add_handler(CallbackQueryHandler(subscribe.on_button, pattern=r"^sub:"))
     application.add_handler(CallbackQueryHandler(menu.on_menu, pattern=r"^menu:"))
     application.add_handler(CommandHandler("law", law.law_command))
     application.add_handler(CallbackQueryHandler(law.on_law_button, pattern=r"^law:"))
@@ -88,7 +115,7 @@ def build_application(services: Services, *, polling: bool = True) -> Applicatio
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=3))
-        .post_init(register_commands)
+        .post_init(on_startup)
     )
     application = (builder if polling else builder.updater(None)).build()
     application.bot_data["services"] = services

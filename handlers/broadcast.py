@@ -25,7 +25,8 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.announce_render import progress_text, report_text
@@ -33,6 +34,7 @@ from bot.announcements import Announcement, Counts
 from bot.delivery import OK, Delivery, Kind, Policy, Report, Send, SendResult
 from bot.i18n import DEFAULT_LOCALE, gettext_for
 from bot.services import Services
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,17 @@ def telegram_send(bot: Bot, text: str) -> Send:
         return OK
 
     return send
+
+
+def sender_bot(bot: Bot, settings: Settings, policy: Policy) -> ExtBot:  # type: ignore[type-arg]
+    """A bot for the notice itself, without the Application's AIORateLimiter.
+
+    The engine's Pacer is the limiter for broadcasts. AIORateLimiter would swallow a 429,
+    sleep, and then let every request that queued meanwhile through at once (measured:
+    bursts above the configured rate after each flood wait); the Pacer holds them back.
+    """
+    request = HTTPXRequest(connection_pool_size=policy.workers)
+    return ExtBot(bot.token, base_url=settings.api_base_url, request=request)
 
 
 @dataclass
@@ -142,10 +155,10 @@ async def _deliver(application: Application, announcement_id: str) -> Report | N
     if announcement is None:
         return None
     progress = _ProgressMessage(application.bot, announcement.created_by, services)
-    delivery = Delivery(
-        services.announcements, telegram_send(application.bot, announcement.text), policy_of(application)
-    )
-    report = await delivery.run(announcement_id, progress.update, PROGRESS_EVERY)
+    policy = policy_of(application)
+    async with sender_bot(application.bot, services.settings, policy) as bot:
+        delivery = Delivery(services.announcements, telegram_send(bot, announcement.text), policy)
+        report = await delivery.run(announcement_id, progress.update, PROGRESS_EVERY)
     log.info(
         "announcement %s: %s in %.1fs (flood pauses %.1fs)",
         announcement_id,

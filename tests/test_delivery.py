@@ -60,7 +60,8 @@ async def test_every_recipient_gets_exactly_one_message(announcements: Announcem
     report = await Delivery(announcements, send, FAST).run(ann.id)
     assert set(send.calls) == set(range(1, 101))
     assert max(send.calls.values()) == 1
-    assert report.counts.delivered == 100 and report.counts.pending == 0
+    assert report.counts.delivered == 100
+    assert report.counts.pending == 0
     assert announcements.get(ann.id).status is Status.DONE
 
 
@@ -77,7 +78,9 @@ async def test_outcomes_are_classified_and_blocked_chats_deactivated(announcemen
     ann = announcements.create("通知", Target.all(), None, created_by=9000)
     report = await Delivery(announcements, send, FAST, sleep=no_sleep).run(ann.id)
     assert report.counts.to_dict() == {"total": 5, "delivered": 3, "blocked": 1, "failed": 1, "pending": 0}
-    assert send.calls[3] == 3 and send.calls[4] == FAST.max_attempts and send.calls[5] == 2
+    assert send.calls[3] == 3
+    assert send.calls[4] == FAST.max_attempts
+    assert send.calls[5] == 2
     assert announcements.subscriptions.get(2).active is False
     assert announcements.subscriptions.recipients() == [1, 3, 4, 5]  # the blocked chat is not tried again
 
@@ -140,7 +143,8 @@ async def test_cancel_stops_a_running_announcement(announcements: Announcements)
 
     report = await Delivery(announcements, send_then_cancel, Policy(rate=10_000, concurrency=1)).run(ann.id)
     assert report.cancelled
-    assert report.counts.delivered == 10 and report.counts.pending == 40
+    assert report.counts.delivered == 10
+    assert report.counts.pending == 40
     assert announcements.get(ann.id).status is Status.CANCELLED
     with pytest.raises(AnnouncementError) as err:
         announcements.cancel(ann.id)
@@ -211,28 +215,50 @@ def test_status_and_scheduled_listing(announcements: Announcements) -> None:
     draft = announcements.create("草稿", "all", None, created_by=9000, draft=True)
     assert [a.id for a in announcements.list_scheduled()] == [sooner.id, later.id]
     status = announcements.status(sooner.id)
-    assert status["status"] == "scheduled" and status["pending"] == 0 and status["target"]["topics"] == ["loans"]
+    assert status["status"] == "scheduled"
+    assert status["pending"] == 0
+    assert status["target"]["topics"] == ["loans"]
     assert announcements.confirm(draft.id).status is Status.SCHEDULED
     with pytest.raises(AnnouncementError):
         announcements.status("missing")
 
 
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 async def test_pacer_spaces_slots_and_honours_pauses() -> None:
-    now = [0.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    pacer = Pacer(rate=10, clock=lambda: now[0], sleep=sleep)
+    time = FakeTime()
+    pacer = Pacer(rate=10, clock=lambda: time.now, sleep=time.sleep)
     for _ in range(3):
         await pacer.acquire()
-    assert slept == pytest.approx([0.1, 0.1])
+    assert time.slept == pytest.approx([0.1, 0.1])
     pacer.pause(5.0)
     await pacer.acquire()
-    assert slept[-1] == pytest.approx(5.0)
-    assert pacer.paused_for == pytest.approx(4.9)
+    assert time.slept[-1] == pytest.approx(5.0)
+    assert pacer.paused_for == pytest.approx(5.0)
+
+
+async def test_a_pause_holds_back_slots_reserved_before_it() -> None:
+    """No catch-up burst after a 429: a worker that wakes inside the pause queues behind it."""
+    time = FakeTime()
+    pacer = Pacer(rate=10, clock=lambda: time.now, sleep=time.sleep)
+
+    async def sleep_then_flood(seconds: float) -> None:
+        await time.sleep(seconds)
+        if len(time.slept) == 1:
+            pacer.pause(1.0)  # a 429 arrived while this worker waited for its slot
+
+    pacer._sleep = sleep_then_flood
+    await pacer.acquire()
+    await pacer.acquire()
+    assert time.slept == pytest.approx([0.1, 1.0])
 
 
 def test_retry_delay_doubles_and_respects_per_chat_rate() -> None:
