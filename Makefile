@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/stations.py
 	$(BIN)/python bench/law_benefits.py
 	$(BIN)/python bench/staff_tools.py
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
