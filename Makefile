@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/law_benefits.py
 	$(BIN)/python bench/staff_tools.py
 	$(BIN)/python bench/broadcast.py
+	$(BIN)/python bench/loans.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

@@ -134,13 +134,34 @@ class StationsFile(Strict):
     qa: list[QAEntry] = Field(default_factory=list)
 
 
+OTHER_GROUP = "其他"  # the questionnaire's answer for someone in none of a programme's groups
+
+
+class LoanWhen(Strict):
+    """A rule's conditions on the questionnaire's answers; all given ones must hold, none = always.
+
+    A model rather than a free dict so that a misspelt key (``amount_gt`` → ``amout_gt``)
+    stops start-up instead of making the rule match everyone.
+    """
+
+    group_in: list[str] | None = Field(default=None, min_length=1)
+    group_not_in: list[str] | None = Field(default=None, min_length=1)
+    city_not: str | None = Field(default=None, min_length=1)  # the answer is not in this city
+    unpaid_loan: bool | None = None  # an earlier union loan is still being repaid
+    amount_gt: int | None = Field(default=None, ge=0)  # yuan
+    amount_lt: int | None = Field(default=None, ge=0)
+
+    def groups(self) -> set[str]:
+        return set(self.group_in or ()) | set(self.group_not_in or ())
+
+
 class LoanRule(Strict):
     """One eligibility rule; the questionnaire evaluates them in order, first match decides."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    when: dict[str, str | int | float | bool | list[str]]
+    when: LoanWhen
     verdict: Literal["eligible", "not_eligible", "needs_check"]
-    reason: str  # shown to the user: the rule that decided
+    reason: str = Field(min_length=1)  # shown to the user: the rule that decided
 
 
 class LoanProgramme(Strict):
@@ -159,10 +180,33 @@ class LoanProgramme(Strict):
     rules: list[LoanRule] = Field(default_factory=list)
     source: Source
 
+    @model_validator(mode="after")
+    def _rule_ids_unique(self) -> LoanProgramme:
+        if len({rule.id for rule in self.rules}) != len(self.rules):
+            raise ValueError("rule ids must be unique within a programme")
+        return self
+
 
 class LoansFile(Strict):
+    """The first programme is the questionnaire's: its groups (plus 其他) are what users pick,
+    and every programme's rules are written in those groups."""
+
     programmes: list[LoanProgramme] = Field(min_length=1)
     qa: list[QAEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rules_name_offered_groups(self) -> LoansFile:
+        offered = set(self.programmes[0].eligible_groups) | {OTHER_GROUP}
+        for p, programme in enumerate(self.programmes):
+            for r, rule in enumerate(programme.rules):
+                unknown = sorted(rule.when.groups() - offered)
+                if unknown:
+                    raise ValueError(
+                        f"programmes[{p}] ({programme.id}) rules[{r}] ({rule.id}) field when: "
+                        f"group {'、'.join(unknown)} is never offered by the questionnaire; "
+                        f"use one of programmes[0].eligible_groups or {OTHER_GROUP}"
+                    )
+        return self
 
 
 class FaqFile(Strict):

@@ -28,6 +28,7 @@ from handlers import (
     handoff,
     language,
     law,
+    loans,
     menu,
     stations,
     subscribe,
@@ -40,6 +41,7 @@ COMMANDS = (
     ("start", N_("开始 / 主菜单")),
     ("help", N_("使用说明")),
     ("law", N_("工会法：目录、条号或关键词")),
+    ("loan", N_("小额贷款资格测评")),
     ("language", N_("切换语言 / Language")),
     ("human", N_("转人工：把问题转给工会工作人员")),
     ("subscribe", N_("订阅工会通知")),
@@ -67,6 +69,7 @@ def add_handlers(application: Application) -> None:
     add_gates(application)
     application.add_handler(CommandHandler("language", language.command))
     application.add_handler(CallbackQueryHandler(language.on_choice, pattern=r"^lang:"))
+    application.add_handler(loans.conversation())  # before /start (deep link), the menu and text handlers
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(announce.conversation())  # before any text handler: staff type the notice

@@ -10,6 +10,7 @@ from bot.i18n import N_
 from handlers.benefits import open_benefits
 from handlers.context import BotContext
 from handlers.law import open_law
+from handlers.loans import open_questionnaire
 from handlers.stations import open_stations
 
 Opener = Callable[[Update, BotContext], Awaitable[object]]
@@ -30,7 +31,7 @@ async def show_examples(update: Update, context: BotContext, topic: str) -> None
 
 def openers() -> dict[str, Opener]:
     """Topic → the coroutine that opens its flow; a topic missing here shows examples."""
-    return {"law": open_law, "benefits": open_benefits, "stations": open_stations}
+    return {"law": open_law, "stations": open_stations, "benefits": open_benefits, "loans": open_questionnaire}
 
 
 async def open_topic(update: Update, context: BotContext, topic: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.channels.console_loans import ConsoleLoan
 from bot.i18n import DEFAULT_LOCALE, gettext_for
 from bot.qa import Answer, Engine, Kind
 from bot.render import render_answer
@@ -16,6 +17,8 @@ def run_console(engine: Engine, read: Callable[[str], str] = input, write: Calla
     _ = gettext_for(DEFAULT_LOCALE)
     write(_("职工服务机器人（控制台）。输入问题后回车；输入数字选择建议；输入“退出”结束。"))
     write(_("要连接 Telegram：设置环境变量 BOT_TOKEN 后再运行 make run。"))
+    write(_("输入“贷款测评”，测一测能不能申请工会小额贷款。"))
+    loans = ConsoleLoan(engine.knowledge.files.loans, _)
     last: Answer | None = None
     while True:
         try:
@@ -27,6 +30,9 @@ def run_console(engine: Engine, read: Callable[[str], str] = input, write: Calla
             write(_("再见！"))
             return 0
         if not line:
+            continue
+        if loans.wants(line):
+            write(loans.reply(line) + "\n")
             continue
         picked = None
         if last is not None and line.isdigit() and 1 <= int(line) <= len(last.suggestions):

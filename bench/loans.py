@@ -1,0 +1,115 @@
+"""Benchmark the loan questionnaire and print the figures.
+
+    python bench/loans.py [--rounds 20000] [--chats 200]
+
+Three layers: the amount parser on a mix of good and absurd inputs; whole questionnaires
+through the channel-neutral state machine with the verdict rendered; and whole
+questionnaires through PTB's real HTTP path against the fake Bot API (with persistence),
+which is what one Telegram user costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.i18n import gettext_for  # noqa: E402
+from bot.loan_amount import parse_amount  # noqa: E402
+from bot.loans import Action, LoanForm  # noqa: E402
+from bot.loans_render import verdict  # noqa: E402
+from bot.services import build_services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from handlers.app import build_application  # noqa: E402
+from tests.conftest import ChatDriver  # noqa: E402
+from tests.fake_bot_api import FakeBotAPI, callback_update, message_update  # noqa: E402
+
+AMOUNTS = ("5万", "五万块", "100000", "10万元", "一百万", "-5", "abc", "0", "5万块", "三万五", "1.5万", "3-5万")
+ANSWERS = ("高校毕业生", "抚顺", "没有", "8万", "开一家早餐店")
+ROUTE = ("loan:group:1", "loan:city:home", "loan:unpaid:no", "8万", "开一家早餐店")
+
+
+def percentiles(samples: list[float]) -> str:
+    cuts = statistics.quantiles(samples, n=100)
+    return f"p50 {cuts[49]:.1f}  p99 {cuts[98]:.1f}"
+
+
+def timed(run: Callable[[], object], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1e6)
+    return samples
+
+
+def bench_domain(settings: Settings, rounds: int) -> None:
+    services = build_services(settings)
+    form, _ = LoanForm(services.knowledge.files.loans), gettext_for("zh_Hans")
+    inputs = iter(AMOUNTS * (rounds // len(AMOUNTS) + 1))
+    samples = timed(lambda: parse_amount(next(inputs)), rounds)
+    print(f"parse_amount ({len(AMOUNTS)} inputs, mixed):  {percentiles(samples)} µs")
+
+    def questionnaire() -> None:
+        state = form.start()
+        for text in ANSWERS:
+            outcome = form.typed(state, text)
+            state = outcome.state  # type: ignore[assignment]
+        assert outcome.action is Action.FINISHED
+        assert outcome.verdict is not None
+        verdict(outcome.verdict, _)
+
+    samples = timed(questionnaire, rounds // 10)
+    print(f"questionnaire, 5 typed answers + rendered verdict:  {percentiles(samples)} µs")
+    services.close()
+
+
+async def bench_telegram(settings: Settings, chats: int) -> None:
+    async with FakeBotAPI() as api:
+        services = build_services(replace(settings, api_base_url=api.base_url))
+        application = build_application(services)
+        latencies: list[float] = []
+        async with application:
+            driver = ChatDriver(application, api)
+            start = time.perf_counter()
+            for chat in range(chats):
+                user = 10_000 + chat
+                updates = [message_update("/loan", user_id=user)]
+                updates += [
+                    callback_update(a, user_id=user) if a.startswith("loan:") else message_update(a, user_id=user)
+                    for a in ROUTE
+                ]
+                for raw in updates:
+                    begin = time.perf_counter()
+                    await driver.feed(raw)
+                    latencies.append((time.perf_counter() - begin) * 1e3)
+            elapsed = time.perf_counter() - start
+        services.close()
+    print(
+        f"Telegram path, {chats} users x 6 updates: {len(latencies) / elapsed:.0f} updates/s, "
+        f"per update {percentiles(latencies)} ms, {len(api.calls)} Bot API calls"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=20_000)
+    parser.add_argument("--chats", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data:
+        settings = Settings(bot_token="123456:TEST-token", data_dir=Path(data), content_dir=ROOT / "content")
+        bench_domain(settings, args.rounds)
+        asyncio.run(bench_telegram(settings, args.chats))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Words for the loan questionnaire, in the user's locale; channel-neutral plain text.
+
+The facts (groups, ranges, terms, rule reasons, where to apply) come from content/loans.json;
+this module only puts them into sentences. Channels add their own controls (buttons in
+Telegram, numbers and words in the console).
+"""
+
+from __future__ import annotations
+
+from bot.content_models import OTHER_GROUP, LoanProgramme
+from bot.i18n import N_
+from bot.loan_amount import AmountProblem
+from bot.loans import (
+    OTHER_CITY,
+    STEPS,
+    Action,
+    AmountFlag,
+    Answers,
+    Choice,
+    FormState,
+    LoanForm,
+    Outcome,
+    Problem,
+    ProgrammeVerdict,
+    Step,
+    Verdict,
+)
+from bot.render import Gettext, Rendered, sources_line
+
+QUESTIONS = {
+    Step.GROUP: N_("您属于哪一类人员？"),
+    Step.CITY: N_("您在哪个城市创业？请点选，或直接输入城市名。"),
+    Step.UNPAID: N_("您以前借过工会的借款吗？如果借过，现在还有没还清的吗？"),
+    Step.AMOUNT: N_("您需要借多少钱？请直接输入金额，例如“5万”或“50000”。{operator}每次借款{range}。"),
+    Step.BUSINESS: N_("您打算做什么生意？请用一两句话简单描述，例如“开一家早餐店”。"),
+}
+OUTCOMES = {
+    "eligible": N_("✅ 符合条件"),
+    "not_eligible": N_("❌ 不符合条件"),
+    "needs_check": N_("❓ 需要进一步确认"),
+}
+PROBLEMS = {
+    Problem.NOT_A_CHOICE: N_("没看懂这个回答。请点选下面的选项，或输入选项前的数字。"),
+    Problem.AMBIGUOUS: N_("这个回答能对上不止一个选项，请点选其中一个。"),
+    Problem.EMPTY: N_("没有读到内容，请再回答一次。"),
+    Problem.TOO_LONG: N_("太长了，请简短一些（不超过{limit}个字）。"),
+    Problem.STALE: N_("这个按钮已经过期了。请回答当前的问题："),
+    Problem.FORGED: N_("这个按钮无效。请回答当前的问题："),
+    AmountProblem.EMPTY: N_("没看懂这个金额。请输入数字和单位，例如“5万”“50000”或“五万元”。"),
+    AmountProblem.NOT_A_NUMBER: N_("没看懂这个金额。请输入数字和单位，例如“5万”“50000”或“五万元”。"),
+    AmountProblem.RANGE: N_("请只填一个金额，例如“8万”，不要填范围。"),
+    AmountProblem.NOT_POSITIVE: N_("金额要大于零。请输入您需要借的金额，例如“5万”。"),
+    AmountProblem.NO_UNIT: N_("金额不到一千元，是不是少写了单位？请写成“5万”或“50000”这样的形式。"),
+    AmountProblem.TOO_LARGE: N_("这个金额太大了，请检查一下再输入，例如“10万”。"),
+}
+STEP_PROBLEMS = {  # a clearer hint where the generic one would mislead
+    (Step.CITY, Problem.NOT_A_CHOICE): N_("请点选，或输入城市名，例如“抚顺”或“沈阳”。"),
+    (Step.BUSINESS, Problem.EMPTY): N_("请用文字简单描述您的生意，例如“开一家早餐店”。"),
+}
+LIMITS = {Step.CITY: 20, Step.BUSINESS: 200}
+CHOICE_LABELS = {  # the fixed choices, by key; the programme's own choices carry content labels
+    "other": N_("其他"),
+    "elsewhere": N_("其他城市"),
+    "yes": N_("有，还没还清"),
+    "no": N_("没有（已还清或没借过）"),
+    "resume": N_("继续"),
+    "restart": N_("重新开始"),
+}
+
+
+def choice_label(choice: Choice, _: Gettext) -> str:
+    return choice.label if choice.label is not None else _(CHOICE_LABELS[choice.key])
+
+
+def yuan(amount: int, _: Gettext) -> str:
+    """50000 → 5万元, 15000 → 1.5万元, 800 → 800元: amounts as Chinese forms write them."""
+    if amount >= 10_000 and amount % 100 == 0:
+        return _("{amount}万元").format(amount=f"{amount / 10_000:g}")
+    return _("{amount}元").format(amount=f"{amount:,}")
+
+
+def amount_range(programme: LoanProgramme, _: Gettext) -> str:
+    low, high = programme.amount_min, programme.amount_max
+    if low is not None and high is not None:
+        return _("{low}~{high}").format(low=yuan(low, _), high=yuan(high, _))
+    if high is not None:
+        return _("最高{high}").format(high=yuan(high, _))
+    if low is not None:
+        return _("{low}起").format(low=yuan(low, _))
+    return _("额度资料未给出")
+
+
+def question(form: LoanForm, state: FormState, _: Gettext) -> str:
+    """The step's question with its position, e.g. "（2/5）您在哪个城市创业？"."""
+    programme = form.programme
+    text = _(QUESTIONS[state.step]).format(operator=programme.operator, range=amount_range(programme, _))
+    return _("（{number}/{total}）{question}").format(number=state.number, total=len(STEPS), question=text)
+
+
+def problem(step: Step, code: str | None, _: Gettext) -> str:
+    key = next((k for k in PROBLEMS if k == code), Problem.NOT_A_CHOICE)
+    message = STEP_PROBLEMS.get((step, key), PROBLEMS[key])  # type: ignore[arg-type]
+    return _(message).format(limit=LIMITS.get(step, 20))
+
+
+def flag(programme: LoanProgramme, amount_flag: AmountFlag, _: Gettext) -> str:
+    if amount_flag is AmountFlag.ABOVE:
+        return _("注意：这个金额超过了{operator}每次借款的额度（{range}），结论里会说明。").format(
+            operator=programme.operator, range=amount_range(programme, _)
+        )
+    return _("注意：这个金额低于{operator}通常的借款额度（{range}），结论里会说明。").format(
+        operator=programme.operator, range=amount_range(programme, _)
+    )
+
+
+def reply(form: LoanForm, outcome: Outcome, _: Gettext) -> str:
+    """The words for an outcome that keeps the questionnaire open: hint or note, then the question."""
+    assert outcome.state is not None
+    lines = []
+    if outcome.action is Action.REASK:
+        lines.append(problem(outcome.state.step, outcome.problem, _))
+    if outcome.flag is not None:
+        lines.append(flag(form.programme, outcome.flag, _))
+    lines.append(question(form, outcome.state, _))
+    return "\n".join(lines)
+
+
+def closed(action: Action, _: Gettext) -> str:
+    if action is Action.CANCELLED:
+        return _("已退出贷款测评，填过的内容已清除。")
+    return _("已退出贷款测评。")
+
+
+def resume_offer(state: FormState, _: Gettext) -> str:
+    return _("您有一份没填完的贷款测评（已答{done}/{total}题）。要继续，还是重新开始？").format(
+        done=state.number - 1, total=len(STEPS)
+    )
+
+
+def summary(answers: Answers, _: Gettext) -> str:
+    group = _("其他") if answers.group == OTHER_GROUP else answers.group
+    city = _("其他城市") if answers.city == OTHER_CITY else answers.city
+    unpaid = _("有") if answers.unpaid else _("没有")
+    return _("您的回答：{group}；{city}；未还清的工会借款：{unpaid}；金额：{amount}；生意：{business}").format(
+        group=group, city=city, unpaid=unpaid, amount=yuan(answers.amount, _), business=answers.business
+    )
+
+
+def programme_block(verdict: ProgrammeVerdict, _: Gettext) -> list[str]:
+    """One programme's verdict, the rule that decided it, and how to apply."""
+    programme = verdict.programme
+    lines = [
+        _("【{name}】（{operator}）").format(name=programme.name, operator=programme.operator),
+        _("结论：{outcome}").format(outcome=_(OUTCOMES[verdict.outcome])),
+    ]
+    if verdict.rule is not None:
+        lines.append(_("依据：{reason}（规则 {rule}）").format(reason=verdict.rule.reason, rule=verdict.rule.id))
+    else:
+        lines.append(_("依据：没有一条规则适用于您的情况，需要向{operator}确认。").format(operator=programme.operator))
+    documents = "、".join(programme.documents) or _("资料未列出，请向{operator}询问").format(
+        operator=programme.operator
+    )
+    lines += [
+        _("额度：{range}").format(range=amount_range(programme, _)),
+        _("期限：{term}").format(term=programme.term),
+        _("利息：{interest}").format(interest=programme.interest),
+        _("所需材料：{documents}").format(documents=documents),
+        _("怎么申请：{how}").format(how=programme.how_to_apply),
+    ]
+    return lines
+
+
+def verdict(result: Verdict, _: Gettext) -> Rendered:
+    """The verdict with everything needed to act on it, and the sources it rests on."""
+    lines = [summary(result.answers, _), "", *programme_block(result.main, _)]
+    if not result.in_region:
+        main = result.main.programme
+        lines += [
+            "",
+            _(
+                "说明：资料里只有{operator}（{region}）的项目，不一定适用于您所在的地方。请咨询当地总工会；也可以了解："
+            ).format(region=main.region, operator=main.operator),
+        ]
+        for alternative in result.alternatives:
+            lines += ["", *programme_block(alternative, _)]
+    shown = (result.main, *result.alternatives)
+    return Rendered(_("贷款资格测评结果"), "\n".join(lines), sources_line(tuple(v.programme.source for v in shown), _))
