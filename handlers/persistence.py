@@ -28,6 +28,7 @@ CHAT_DATA = "ptb_chat_data"
 CONVERSATIONS = "ptb_conversations"
 CALLBACK_DATA = "ptb_callback_data"
 _CALLBACK_KEY = "cache"
+_ABSENT = {USER_DATA: {"data": {}}, CHAT_DATA: {"data": {}}}  # what a missing document stands for
 
 # PTB's shapes (its own aliases live in a private module).
 ConversationKey = tuple[int | str, ...]
@@ -92,8 +93,8 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         except (TypeError, ValueError) as exc:
             log.error("not persisted: %s[%s] is not JSON-serialisable (%s)", collection, key, exc)
             return
-        if self._on_disk.get((collection, key)) == doc:
-            return
+        if self._on_disk.get((collection, key), _ABSENT.get(collection)) == doc:
+            return  # unchanged, or empty data for a user never stored: nothing to write
         self._pending.setdefault(collection, {})[key] = doc
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:

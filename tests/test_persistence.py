@@ -161,15 +161,22 @@ async def test_state_is_on_disk_after_each_update_without_a_shutdown(settings: S
         assert saved(settings, CONVERSATIONS)[key]["state"] is None
 
 
+def modified(settings: Settings) -> int | None:
+    path = settings.data_dir / "state.json"
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
 async def test_questions_alone_write_nothing(chat: ChatDriver, settings: Settings) -> None:
     await chat.send("工会法第六条", user_id=73)
-    before = (settings.data_dir / "state.json").stat().st_mtime_ns
+    before = modified(settings)
     await chat.send("劳模有什么待遇", user_id=73)
-    assert (settings.data_dir / "state.json").stat().st_mtime_ns == before
+    await chat.send("工会法第六条", user_id=74)  # a new member with nothing to keep
+    assert modified(settings) == before
 
 
 async def test_services_are_not_persisted(chat: ChatDriver, settings: Settings) -> None:
-    await chat.send("工会法第六条", user_id=74)
+    await chat.press("lang:en", user_id=75)
+    await chat.send("工会法第六条", user_id=75)
     await chat.application.update_persistence()
     raw = (settings.data_dir / "state.json").read_text(encoding="utf-8")
     assert "Services" not in raw
