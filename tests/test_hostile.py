@@ -5,8 +5,11 @@ edits and media get sensible treatment."""
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +18,7 @@ from hypothesis import strategies as st
 from telegram.ext import CallbackQueryHandler
 
 from bot.gate import Route, route
-from bot.i18n import SUPPORTED, gettext_for
+from bot.i18n import SUPPORTED, gettext_for, negotiate, parse_choice
 from bot.qa import Engine
 from bot.render import render_answer
 from handlers.render import MAX_MESSAGE, answer_html, split_message
@@ -256,3 +259,68 @@ async def test_button_without_an_accessible_message_gets_a_note(
     assert method == "answerCallbackQuery"
     assert "过期" in params["text"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# -- every parser of outside input ----------------------------------------------------------------
+
+
+def _parsers() -> dict[str, tuple[Callable[[Any], object], st.SearchStrategy[Any], tuple[type[Exception], ...]]]:
+    """Each parser with the input it meets and the refusal it may raise (anything else is a bug)."""
+    from bot.announcements import AnnouncementError, parse_send_at, validate_text
+    from bot.geo import parse_location
+    from bot.loan_amount import parse_amount
+    from bot.loans import parse_resume
+    from bot.station_import import COLUMNS, UnreadableFile, decode, parse_rows
+    from handlers.admin_api import parse_body
+    from handlers.feedback import parse_vote
+    from handlers.http_base import ApiError
+    from handlers.stations_keyboards import parse_filter
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    json_ish = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+        max_leaves=12,
+    )
+    bodies = st.binary(max_size=300) | json_ish.map(lambda v: json.dumps(v).encode())
+    row = st.lists(st.text(max_size=30), min_size=0, max_size=len(COLUMNS) + 2)
+    return {
+        "loan amount": (parse_amount, st.text(), ()),
+        "loan resume": (parse_resume, st.text(), ()),
+        "send time": (lambda text: parse_send_at(text, now), st.text(), (AnnouncementError,)),
+        "notice text": (validate_text, st.text(), (AnnouncementError,)),
+        "vote button": (parse_vote, st.text(max_size=64), ()),
+        "station filter button": (parse_filter, st.text(max_size=64), ()),
+        "language choice": (parse_choice, st.text(), ()),
+        "language code": (negotiate, st.text(), ()),
+        "location": (parse_location, json_ish, ()),
+        "csv bytes": (decode, st.binary(), (UnreadableFile,)),
+        "csv rows": (lambda rows: parse_rows(list(COLUMNS), list(enumerate(rows, 2)), now.date()), st.lists(row), ()),
+        "admin api body": (parse_body, bodies, (ApiError,)),
+    }
+
+
+PARSERS = _parsers()
+
+
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_every_parser_answers_or_refuses_clearly(name: str, data: st.DataObject) -> None:
+    parse, inputs, refusals = PARSERS[name]
+    value = data.draw(inputs)
+    refusal: Exception | None = None
+    try:
+        parse(value)  # any other exception fails the test
+    except refusals as exc:
+        refusal = exc
+    assert refusal is None or str(refusal), "a refusal must say what is wrong"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text())
+def test_law_lookup_answers_any_text(engine: Engine, text: str) -> None:
+    from bot.law import KeywordMatches, lookup
+
+    found = lookup(engine.knowledge.law, text)
+    assert isinstance(found, int | KeywordMatches)
