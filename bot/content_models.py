@@ -179,11 +179,15 @@ class LoanProgramme(Strict):
     how_to_apply: str
     rules: list[LoanRule] = Field(default_factory=list)
     source: Source
+    group_aliases: dict[str, list[str]] = Field(default_factory=dict)  # words people type for a group
 
     @model_validator(mode="after")
-    def _rule_ids_unique(self) -> LoanProgramme:
+    def _rules_and_aliases_consistent(self) -> LoanProgramme:
         if len({rule.id for rule in self.rules}) != len(self.rules):
             raise ValueError("rule ids must be unique within a programme")
+        unknown = sorted(set(self.group_aliases) - set(self.eligible_groups))
+        if unknown:
+            raise ValueError(f"group_aliases names {'、'.join(unknown)}, not one of eligible_groups")
         return self
 
 

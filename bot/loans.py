@@ -323,8 +323,25 @@ class LoanForm:
         if word in _OTHER_WORDS:
             return [c for c in choices if c.value in (OTHER_GROUP, OTHER_CITY) and c.label is None]
         if step is Step.GROUP and len(word) >= 2:
-            return [c for c in choices if c.label and (word in _fold(c.label) or _fold(c.label) in word)]
+            return self._groups_named(word)
         return []
+
+    def _groups_named(self, word: str) -> list[Choice]:
+        """Groups whose label or an alias from content appears in the words ("我是退伍的" → 退役军人).
+
+        A hit inside a longer hit does not count, so 农民工 names 返乡创业农民工 even where 农民
+        is an alias of 农村富余劳动力; what remains must be one group, else the answer is ambiguous.
+        """
+        hits: list[tuple[Choice, str]] = []
+        for choice in self.choices(Step.GROUP):
+            if choice.label is None:
+                continue
+            names = [choice.label, *self.programme.group_aliases.get(choice.label, ())]
+            hits += [(choice, _fold(n)) for n in names if _fold(n) in word]
+            if word in _fold(choice.label):
+                hits.append((choice, word))
+        kept = {c.key: c for c, name in hits if not any(name in longer and name != longer for _, longer in hits)}
+        return list(kept.values())
 
     def _typed_city(self, state: FormState, text: str) -> Outcome:
         city = " ".join(unicodedata.normalize("NFKC", text).split())

@@ -232,6 +232,12 @@ def test_group_the_questionnaire_never_offers_is_refused(tmp_path: Path) -> None
         load_model(path, LoansFile)
 
 
+def test_alias_of_an_unknown_group_is_refused(tmp_path: Path) -> None:
+    path = _broken_copy(tmp_path, lambda d: d["programmes"][0]["group_aliases"].update(大学生们=["大学"]))
+    with pytest.raises(ContentError, match=r"entry programmes\[0\].*group_aliases names 大学生们"):
+        load_model(path, LoansFile)
+
+
 def test_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
     path = _broken_copy(tmp_path, lambda d: d["programmes"][0]["rules"][1].update(id="fs-unpaid-loan"))
     with pytest.raises(ContentError, match="rule ids must be unique"):
@@ -263,6 +269,10 @@ def test_groups_come_from_the_programme_plus_other(form: LoanForm) -> None:
         ("高校毕业生", "高校毕业生"),
         ("毕业生", "高校毕业生"),
         ("退役", "退役军人"),
+        ("我是退伍的", "退役军人"),
+        ("大学生", "高校毕业生"),
+        ("农民工", "返乡创业农民工"),
+        ("我在农村种地", "农村富余劳动力"),
         ("都不是", OTHER_GROUP),
     ],
 )
