@@ -41,7 +41,7 @@ i18n: $(STAMP)
 	for loc in $(LOCALES); do \
 		po=locales/$$loc/LC_MESSAGES/messages.po; \
 		if [ -f $$po ]; then \
-			$(BIN)/pybabel update --domain messages --input-file locales/messages.pot --output-file $$po --no-fuzzy-matching --ignore-obsolete; \
+			$(BIN)/pybabel update --domain messages --input-file locales/messages.pot --output-file $$po --locale $$loc --no-fuzzy-matching --ignore-obsolete; \
 		else \
 			$(BIN)/pybabel init --domain messages --input-file locales/messages.pot --output-dir locales --locale $$loc; \
 		fi; \
