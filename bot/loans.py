@@ -65,6 +65,7 @@ _NO_WORDS = {
     "no",
     "n",
 }
+_PARTICLES = "吧的啊呀呢哦嘛啦"
 _PUNCT_RE = re.compile(r"[\s\W_]+")
 _PROVINCE_RE = re.compile(r"^.*?(省|自治区)")
 _CITY_SUFFIX_RE = re.compile(r"(市|地区|盟|自治州)$")
@@ -319,7 +320,8 @@ class LoanForm:
         if exact:
             return exact
         if step is Step.UNPAID:
-            return [c for c in choices if word in (_YES_WORDS if c.value is True else _NO_WORDS)]
+            bare = word.rstrip(_PARTICLES) or word  # 有吧, 没有啊, 还清了呢
+            return [c for c in choices if {word, bare} & (_YES_WORDS if c.value is True else _NO_WORDS)]
         if word in _OTHER_WORDS:
             return [c for c in choices if c.value in (OTHER_GROUP, OTHER_CITY) and c.label is None]
         if step is Step.GROUP and len(word) >= 2:

@@ -313,7 +313,17 @@ def test_unreadable_city_is_reasked(form: LoanForm, typed: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "unpaid"), [("有", True), ("还没还清", True), ("没有", False), ("已还清", False), ("2", False)]
+    ("typed", "unpaid"),
+    [
+        ("有", True),
+        ("还没还清", True),
+        ("没有", False),
+        ("已还清", False),
+        ("有吧", True),
+        ("没有啊", False),
+        ("还清了呢", False),
+        ("2", False),
+    ],
 )
 def test_unpaid_by_word(form: LoanForm, typed: str, unpaid: bool) -> None:
     outcome = form.typed(walk(form, "1", "抚顺"), typed)
