@@ -9,6 +9,7 @@ and with persistence an unfinished questionnaire is offered again (继续 / 重�
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from html import escape
 
@@ -25,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import loans_render
 from bot.loans import START_WORDS, Action, FormState, LoanForm, Outcome, parse_resume
+from handlers import faq
 from handlers.context import BotContext
 from handlers.loans_keyboards import (
     BACK,
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 ANSWERING, RESUMING = range(2)
 STATE_KEY = "loan"
+IDLE_SECONDS = 30 * 60
 NAME = "loan_questionnaire"
 
 
@@ -53,10 +56,15 @@ def saved_state(context: BotContext) -> FormState | None:
     return FormState.from_dict(context.user_data.get(STATE_KEY))
 
 
+def idle(context: BotContext) -> bool:
+    """The questionnaire was left alone long enough that new text is more likely a new question."""
+    return time.time() - context.user_data.get(STATE_KEY, {}).get("at", time.time()) > IDLE_SECONDS
+
+
 async def ask(message: Message, context: BotContext, form: LoanForm, outcome: Outcome) -> int:
     """Keep the questionnaire open at ``outcome.state`` and ask its question."""
     assert outcome.state is not None
-    context.user_data[STATE_KEY] = outcome.state.to_dict()
+    context.user_data[STATE_KEY] = {**outcome.state.to_dict(), "at": time.time()}
     text = loans_render.reply(form, outcome, context.gettext)
     await message.reply_text(escape(text), reply_markup=step_keyboard(form, outcome.state, context.gettext))
     return ANSWERING
@@ -111,10 +119,18 @@ async def on_button(update: Update, context: BotContext) -> int:
 
 
 async def on_text(update: Update, context: BotContext) -> int:
-    """A typed answer to the current step (or 返回 / 取消 typed as words)."""
+    """A typed answer to the current step (or 返回 / 取消 typed as words).
+
+    After ``IDLE_SECONDS`` without an answer the questionnaire steps aside: someone who walked
+    away from it and comes back with a question should get an answer, not "没看懂这个金额".
+    """
     state, form = saved_state(context), loan_form(context)
     if state is None:  # the state was lost (e.g. cleared by staff): begin again rather than guess
         return await ask(update.effective_message, context, form, Outcome(Action.NEXT, form.start()))
+    if idle(context):  # answer it as a question; the answers stay, and /loan offers 继续
+        log.info("loan questionnaire idle; text goes to the question engine")
+        await faq.on_question(update, context)
+        return ConversationHandler.END
     outcome = form.typed(state, update.effective_message.text or "")
     return await conclude(update.effective_message, context, form, outcome)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.services import Services
 from handlers.app import build_application
-from handlers.loans import STATE_KEY
+from handlers.loans import IDLE_SECONDS, STATE_KEY
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI
 
@@ -41,7 +41,9 @@ async def reach(chat: ChatDriver, index: int) -> Calls:
 
 
 def saved(chat: ChatDriver) -> dict[str, Any] | None:
-    return chat.application.user_data.get(USER, {}).get(STATE_KEY)
+    """The questionnaire kept in user_data, without its time stamp."""
+    raw = chat.application.user_data.get(USER, {}).get(STATE_KEY)
+    return None if raw is None else {k: v for k, v in raw.items() if k != "at"}
 
 
 async def test_the_whole_questionnaire_ends_in_a_sourced_verdict(chat: ChatDriver) -> None:
@@ -276,3 +278,19 @@ async def test_an_unfinished_questionnaire_survives_a_restart(bot_services: Serv
         assert reply.startswith(QUESTIONS[4])
         calls = await chat.send("/loan")
         assert "4/5" in last_text(calls)
+
+
+async def test_after_a_long_pause_text_is_a_question_again(chat: ChatDriver) -> None:
+    await reach(chat, 3)
+    chat.application.user_data[USER][STATE_KEY]["at"] -= IDLE_SECONDS + 1
+    [answer] = texts(await chat.send("工会法第六条讲什么"))
+    assert "竭诚服务职工群众" in answer
+    assert saved(chat)["step"] == "amount"  # kept for 继续
+    assert "没填完" in last_text(await chat.send("/loan"))
+    assert last_text(await chat.press("loan:resume")).startswith(QUESTIONS[3])
+
+
+async def test_a_recent_questionnaire_keeps_taking_answers(chat: ChatDriver) -> None:
+    await reach(chat, 3)
+    [reply] = texts(await chat.send("工会法第六条讲什么"))
+    assert "没看懂这个金额" in reply
