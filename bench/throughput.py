@@ -113,22 +113,30 @@ async def serve() -> None:
             print(json.dumps(counts), flush=True)
 
 
-def timed(application: Application, samples: list[float], done: asyncio.Event, expected: int) -> None:
+def kind(update: object) -> str:
+    if isinstance(update, Update) and update.callback_query:
+        return "button"
+    if isinstance(update, Update) and update.effective_message and update.effective_message.location:
+        return "location"
+    return "question"
+
+
+def timed(application: Application, samples: dict[str, list[float]], done: asyncio.Event, expected: int) -> None:
     """Measure each whole ``process_update`` (handlers, replies over HTTP and, for ours, the flush)."""
     original: Callable[[object], Awaitable[None]] = application.process_update
 
     async def process_update(update: object) -> None:
         start = time.perf_counter()
         await original(update)
-        samples.append(time.perf_counter() - start)
-        if len(samples) >= expected:
+        samples.setdefault(kind(update), []).append(time.perf_counter() - start)
+        if sum(map(len, samples.values())) >= expected:
             done.set()
 
     application.process_update = process_update  # type: ignore[method-assign]
 
 
 async def run(application: Application, api: RemoteAPI, updates: list[dict[str, Any]]) -> Result:
-    samples: list[float] = []
+    samples: dict[str, list[float]] = {}
     done = asyncio.Event()
     timed(application, samples, done, len(updates))
     async with application:
@@ -149,15 +157,17 @@ async def run(application: Application, api: RemoteAPI, updates: list[dict[str, 
 @dataclass
 class Result:
     rate: float
-    samples: list[float]
+    by_kind: dict[str, list[float]]
     calls: Counter[str]
 
     def report(self, name: str) -> None:
-        p50, p99 = statistics.median(self.samples) * 1000, percentile(self.samples, 0.99) * 1000
-        per_update = sum(self.calls.values()) / len(self.samples)
+        samples = [s for kind_samples in self.by_kind.values() for s in kind_samples]
+        p50, p99 = statistics.median(samples) * 1000, percentile(samples, 0.99) * 1000
+        per_update = sum(self.calls.values()) / len(samples)
         calls = ", ".join(f"{m} {n}" for m, n in self.calls.most_common(3))
-        print(f"{name:<24} {self.rate:6.0f} updates/s  per update p50 {p50:6.2f} ms  p99 {p99:7.2f} ms", end="")
-        print(f"  {per_update:.2f} API calls/update ({calls})")
+        print(f"{name:<9} {self.rate:5.0f} updates/s; per update p50 {p50:5.2f} ms, p99 {p99:6.2f} ms; ", end="")
+        kinds = ", ".join(f"{k} {statistics.median(v) * 1000:.2f}" for k, v in sorted(self.by_kind.items()))
+        print(f"p50 by kind (ms): {kinds}; {per_update:.2f} API calls/update ({calls})")
 
 
 def echo_application(api: RemoteAPI) -> Application:

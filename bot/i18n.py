@@ -123,16 +123,28 @@ class Localizer:
     def date(self, value: date | str) -> str:
         """A date, or a partial ``YYYY`` / ``YYYY-MM`` as sources give it, only as precise as given."""
         if isinstance(value, date):
-            return format_skeleton("yMMMd", value, locale=self.babel)
+            return _format_date(self.locale, value, "yMMMd")
         parts = [int(p) for p in value.split("-")]
         padded = date(parts[0], *[*parts[1:], 1, 1][:2])
-        return format_skeleton(_DATE_SKELETONS[len(parts)], padded, locale=self.babel)
+        return _format_date(self.locale, padded, _DATE_SKELETONS[len(parts)])
 
     def distance(self, meters: float) -> str:
         """Metres under a kilometre, else kilometres with one decimal: 350米 / 1.2公里 / 1.2 km."""
         if meters < 1000:
-            return format_unit(round(meters), "length-meter", length="short", locale=self.babel)
-        return format_unit(meters / 1000, "length-kilometer", length="short", format="#,##0.#", locale=self.babel)
+            return _format_length(self.locale, "length-meter", round(meters))
+        return _format_length(self.locale, "length-kilometer", round(meters / 1000, 1))
+
+
+# Babel re-reads its locale data on every call (~0.1 ms); sources cite few dates and replies
+# round distances, so the same few values recur and are worth caching.
+@lru_cache(maxsize=1024)
+def _format_date(locale: str, value: date, skeleton: str) -> str:
+    return format_skeleton(skeleton, value, locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _format_length(locale: str, unit: str, value: float) -> str:
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=babel_locale(locale))
 
 
 @cache
@@ -158,6 +170,7 @@ def negotiate(language_code: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+@cache
 def babel_locale(locale: str) -> Locale:
     """The babel Locale used for number, date and distance formatting."""
     return Locale.parse(_BABEL.get(locale, locale))
