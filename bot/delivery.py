@@ -11,6 +11,7 @@ recipient without a recorded outcome is sent again on resume.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -143,24 +144,30 @@ class Delivery:
         workers = [
             asyncio.create_task(self._worker(announcement_id, pending, pacer)) for _ in range(self.policy.workers)
         ]
-        ticker = asyncio.create_task(self._tick(announcement_id, on_progress, progress_every)) if on_progress else None
+        finished = asyncio.Event()
+        ticker = asyncio.create_task(self._tick(announcement_id, on_progress, progress_every, finished))
         try:
             await asyncio.gather(*workers)
         finally:
             for task in workers:
                 task.cancel()
-            if ticker:
-                ticker.cancel()
+            finished.set()
+            await ticker  # its last update shows the final counts; never cut off mid-edit
         cancelled = self.announcements.is_cancelled(announcement_id)
         final = self.announcements.finish(announcement_id)
-        if on_progress:
-            await on_progress(final.counts)
         return Report(announcement_id, final.counts, self._clock() - started, cancelled, pacer.paused_for)
 
-    async def _tick(self, announcement_id: str, on_progress: Progress, every: float) -> None:
-        while True:
-            await self._sleep(every)
+    async def _tick(
+        self, announcement_id: str, on_progress: Progress | None, every: float, finished: asyncio.Event
+    ) -> None:
+        """Report progress every ``every`` seconds (wall clock: a courtesy, not a rule), and once at the end."""
+        while on_progress is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished.wait(), every)
+            last = finished.is_set()  # read before the counts, so the last update has the final ones
             await on_progress(self.announcements.counts(announcement_id))
+            if last:
+                return
 
     async def _worker(self, announcement_id: str, pending: Iterator[int], pacer: Pacer) -> None:
         for chat_id in pending:

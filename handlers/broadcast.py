@@ -30,7 +30,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.announce_render import progress_text, report_text
-from bot.announcements import Announcement, Counts
+from bot.announcements import Announcement, Counts, Status
 from bot.delivery import OK, Delivery, Kind, Policy, Report, Send, SendResult
 from bot.i18n import DEFAULT_LOCALE, gettext_for
 from bot.services import Services
@@ -152,8 +152,8 @@ async def deliver(application: Application, announcement_id: str) -> Report | No
 async def _deliver(application: Application, announcement_id: str) -> Report | None:  # type: ignore[type-arg]
     services = _services(application)
     announcement = services.announcements.get(announcement_id)
-    if announcement is None:
-        return None
+    if announcement is None or announcement.status not in (Status.SCHEDULED, Status.SENDING):
+        return None  # cancelled (or finished) after its job was armed
     progress = _ProgressMessage(application.bot, announcement.created_by, services)
     policy = policy_of(application)
     async with sender_bot(application.bot, services.settings, policy) as bot:

@@ -18,7 +18,7 @@ from bot.announcements import Status
 from bot.services import Services, build_services
 from bot.settings import Settings
 from handlers.app import build_application, on_startup
-from handlers.broadcast import schedule_announcement
+from handlers.broadcast import deliver, schedule_announcement
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI, error
 
@@ -214,3 +214,27 @@ async def test_flood_control_is_honoured(staff: ChatDriver, services: Services, 
     await _wait_for_text(fake_api, "通知发送完毕")
     assert member_messages(fake_api)[105] == 2  # refused once, then sent after the pause
     assert all(count == 1 for chat, count in member_messages(fake_api).items() if chat != 105)
+
+
+async def test_progress_is_one_message_edited_in_place(
+    staff: ChatDriver, services: Services, fake_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("handlers.broadcast.PROGRESS_EVERY", 0.01)
+    services.settings = replace(services.settings, broadcast_rate=100)  # ~0.1 s: several progress ticks
+    calls = await draft_to_preview(staff, "进度测试")
+    await staff.press(markup_data(calls)[0], user_id=ADMIN)
+    await _wait_for_text(fake_api, "通知发送完毕")
+    progress = [p for p in fake_api.of("sendMessage") if p["chat_id"] == ADMIN and "正在发送" in str(p["text"])]
+    edits = [p for p in fake_api.of("editMessageText") if p["chat_id"] == ADMIN and "正在发送" in str(p["text"])]
+    assert len(progress) == 1
+    assert edits
+    assert "10/10" in str(edits[-1]["text"])
+
+
+async def test_a_cancelled_scheduled_notice_is_not_sent_when_its_job_fires(
+    staff: ChatDriver, services: Services, fake_api: FakeBotAPI
+) -> None:
+    announcement = services.announcements.create("会被取消", "all", None, created_by=ADMIN)
+    services.announcements.cancel(announcement.id)
+    assert await deliver(staff.application, announcement.id) is None
+    assert member_messages(fake_api) == {}
