@@ -58,7 +58,8 @@ def saved_state(context: BotContext) -> FormState | None:
 
 def idle(context: BotContext) -> bool:
     """The questionnaire was left alone long enough that new text is more likely a new question."""
-    return time.time() - context.user_data.get(STATE_KEY, {}).get("at", time.time()) > IDLE_SECONDS
+    at = context.user_data.get(STATE_KEY, {}).get("at")
+    return isinstance(at, int | float) and time.time() - at > IDLE_SECONDS
 
 
 async def ask(message: Message, context: BotContext, form: LoanForm, outcome: Outcome) -> int:
