@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -18,12 +19,15 @@ import pytest
 from bot.i18n import SUPPORTED
 from bot.preferences import Preferences
 from bot.storage import TinyStore
+from handlers import loans
+from handlers.persistence import CONVERSATIONS
 from tests.fake_bot_api import FakeBotAPI, callback_update, message_update
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token"
 USERS = range(9001, 9061)
 CHOICES_PER_USER = 5
+QUESTIONNAIRES = range(9101, 9121)  # members who start the loan questionnaire among the language changes
 KILL_AFTER_ACKS = 120
 
 pytestmark = pytest.mark.slow
@@ -53,6 +57,13 @@ def confirmations(api: FakeBotAPI) -> list[tuple[int, str]]:
     return found
 
 
+def settled_questionnaires(api: FakeBotAPI) -> set[int]:
+    """Members whose /loan was answered and followed by another update's reply: processing is one
+    update at a time and state is flushed after each, so their open questionnaire is on disk."""
+    chats = [int(params["chat_id"]) for params in api.of("sendMessage")]
+    return {user for user in QUESTIONNAIRES if user in chats and any(c != user for c in chats[chats.index(user) + 1 :])}
+
+
 async def wait_until(condition, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + within
     while not condition():
@@ -73,6 +84,8 @@ async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotA
                 choice = rng.choice(SUPPORTED)
                 sent[user].append(choice)
                 fake_api.push_update(callback_update(f"lang:{choice}", user_id=user, message_id=round_ + 1))
+                if round_ == 0 and user - USERS.start < len(QUESTIONNAIRES):
+                    fake_api.push_update(message_update("/loan", user_id=QUESTIONNAIRES[user - USERS.start]))
         await wait_until(lambda: len(confirmations(fake_api)) >= KILL_AFTER_ACKS, 60, "the bot stopped confirming")
         bot.send_signal(signal.SIGKILL)
         bot.wait(10)
@@ -81,6 +94,8 @@ async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotA
             bot.kill()
     acks = confirmations(fake_api)
     assert KILL_AFTER_ACKS <= len(acks) < len(USERS) * CHOICES_PER_USER, "killed while still writing"
+    started = settled_questionnaires(fake_api)
+    assert started, "some questionnaires must have been started before the kill"
 
     store = TinyStore(data_dir)  # loads: the file is whole
     prefs = Preferences(store)
@@ -92,6 +107,10 @@ async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotA
         # on disk: the last acknowledged choice, or one sent later whose reply the kill cut off
         assert prefs.locale(user) in sent[user][index:], user
     english = next(user for user in last_ack if prefs.locale(user) == "en")
+    open_forms = {
+        tuple(d["key"]) for d in store.all(CONVERSATIONS).values() if d["name"] == loans.NAME and d["state"] is not None
+    }
+    assert {(user, user) for user in started} <= open_forms  # unfinished questionnaires survive
     store.close()
 
     fake_api.clear()
@@ -106,6 +125,11 @@ async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotA
             fake_api.push_update(message_update("/start", user_id=english))
             await asyncio.sleep(0.5)
         assert "Hello" in fake_api.of("sendMessage")[0]["text"]
+        member = min(started)
+        fake_api.push_update(message_update("1", user_id=member))  # answers question 1 of the open form
+        await wait_until(lambda: any(int(p["chat_id"]) == member for p in fake_api.of("sendMessage")), 30, "no reply")
+        [reply] = [p["text"] for p in fake_api.of("sendMessage") if int(p["chat_id"]) == member]
+        assert re.search(r"[（(]2/", reply), reply  # the questionnaire went on where it stood before the kill
     finally:
         bot.terminate()
         bot.wait(10)
