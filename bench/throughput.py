@@ -78,9 +78,19 @@ def update_mix(n: int, rng: random.Random, refs: list[str], places: list[tuple[f
 class RemoteAPI:
     """The fake Bot API server in a child process, driven over its stdin/stdout."""
 
+    def __init__(self, latency_ms: float = 0) -> None:
+        self.latency_ms = latency_ms
+
     async def __aenter__(self) -> RemoteAPI:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--serve", stdin=PIPE, stdout=PIPE, limit=2**24
+            sys.executable,
+            __file__,
+            "--serve",
+            "--latency-ms",
+            str(self.latency_ms),
+            stdin=PIPE,
+            stdout=PIPE,
+            limit=2**24,
         )
         self.base_url = (await self._read())["base_url"]
         self.token = FakeBotAPI().token
@@ -98,9 +108,16 @@ class RemoteAPI:
         return await self._read()
 
 
-async def serve() -> None:
+async def serve(latency_ms: float) -> None:
     """``--serve``: run the fake server; lines on stdin push updates or ask for the call counts."""
     async with FakeBotAPI() as api:
+        if latency_ms:
+
+            async def round_trip(method: str, params: dict[str, Any]) -> None:
+                if method != "getUpdates":
+                    await asyncio.sleep(latency_ms / 1000)
+
+            api.behaviour = round_trip
         print(json.dumps({"base_url": api.base_url}), flush=True)
         loop = asyncio.get_running_loop()
         while line := await loop.run_in_executor(None, sys.stdin.readline):
@@ -218,10 +235,11 @@ async def main() -> None:
     parser.add_argument("--updates", type=int, default=3000)
     parser.add_argument("--stations", type=int, default=150_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--latency-ms", type=float, default=0, help="simulated Bot API round trip (Telegram: 20-200)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        await serve()
+        await serve(args.latency_ms)
         return
     rng = random.Random(11)
     writes: list[float] = []
@@ -230,7 +248,7 @@ async def main() -> None:
         data_dir = Path(tmp) / "data"
         rss_before = peak_rss_mb()
         places = synthetic_stations(args.stations, data_dir, rng)
-        async with RemoteAPI() as api:
+        async with RemoteAPI(args.latency_ms) as api:
             settings = Settings(
                 bot_token=api.token,
                 api_base_url=api.base_url,
@@ -244,7 +262,8 @@ async def main() -> None:
             refs = [f"qa:{key}" for key in list(services.knowledge.entries)[:20]]
             updates = update_mix(args.updates, rng, refs, places)
             stations = len(services.knowledge.files.stations.stations)
-            print(f"{args.updates} updates from {USERS} members; {stations} stations loaded in {load_s:.1f} s")
+            print(f"{args.updates} updates from {USERS} members; {stations} stations loaded in {load_s:.1f} s", end="")
+            print(f"; simulated Bot API round trip {args.latency_ms:g} ms")
 
             echo_runs, our_runs = [], []
             count_writes(services.store, writes, by_collection)
