@@ -116,9 +116,13 @@ class Localizer:
         return format_decimal(value, locale=self.babel)
 
     def money(self, yuan: float) -> str:
-        """An amount in yuan: ¥50,000 or ¥12.50, grouped the locale's way."""
-        pattern = "#,##0" if float(yuan).is_integer() else "#,##0.00"
-        return "¥" + format_decimal(yuan, format=pattern, locale=self.babel)
+        """An amount in yuan as the reader writes it: 5万元 / 1.5万元 / 800元 in Chinese, ¥50,000 in English."""
+        pattern = "#,##0.##" if self.language == "zh" or float(yuan).is_integer() else "#,##0.00"
+        if self.language != "zh":
+            return "¥" + format_decimal(yuan, format=pattern, locale=self.babel)
+        if yuan >= 10_000 and yuan % 100 == 0:
+            return self("{amount}万元").format(amount=format_decimal(yuan / 10_000, format=pattern, locale=self.babel))
+        return self("{amount}元").format(amount=format_decimal(yuan, format=pattern, locale=self.babel))
 
     def date(self, value: date | str) -> str:
         """A date, or a partial ``YYYY`` / ``YYYY-MM`` as sources give it, only as precise as given."""

@@ -73,10 +73,8 @@ def choice_label(choice: Choice, _: Gettext) -> str:
 
 
 def yuan(amount: int, _: Gettext) -> str:
-    """50000 → 5万元, 15000 → 1.5万元, 800 → 800元: amounts as Chinese forms write them."""
-    if amount >= 10_000 and amount % 100 == 0:
-        return _("{amount}万元").format(amount=f"{amount / 10_000:g}")
-    return _("{amount}元").format(amount=f"{amount:,}")
+    """50000 → 5万元, 15000 → 1.5万元, 800 → 800元 as Chinese forms write them; ¥50,000 in English."""
+    return _.money(amount)
 
 
 def amount_range(programme: LoanProgramme, _: Gettext) -> str:

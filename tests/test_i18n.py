@@ -70,8 +70,8 @@ def test_traditional_conversion_is_phrase_level() -> None:
 @pytest.mark.parametrize(
     ("locale", "money", "when", "month", "near", "far", "count"),
     [
-        ("zh_Hans", "¥50,000", "2021年12月24日", "2022年1月", "350米", "1.2公里", "1,234,567"),
-        ("zh_Hant", "¥50,000", "2021年12月24日", "2022年1月", "350 米", "1.2 公里", "1,234,567"),
+        ("zh_Hans", "5万元", "2021年12月24日", "2022年1月", "350米", "1.2公里", "1,234,567"),
+        ("zh_Hant", "5萬元", "2021年12月24日", "2022年1月", "350 米", "1.2 公里", "1,234,567"),
         ("en", "¥50,000", "Dec 24, 2021", "Jan 2022", "350 m", "1.2 km", "1,234,567"),
     ],
 )
@@ -80,13 +80,28 @@ def test_formats_follow_the_locale(
 ) -> None:
     _ = gettext_for(locale)
     assert _.money(50000) == money
-    assert _.money(12.5).endswith("12.50")
+    assert _.money(12.5).endswith(("12.50", "12.5元"))
     assert _.date("2021-12-24") == _.date(date(2021, 12, 24)) == when
     assert _.date("2022-01") == month
     assert _.date("2022").startswith("2022")
     assert _.distance(350.4) == near
     assert _.distance(1234) == far
     assert _.number(1234567) == count
+
+
+@pytest.mark.parametrize(
+    ("yuan", "zh", "en"),
+    [
+        (50_000, "5万元", "¥50,000"),
+        (15_000, "1.5万元", "¥15,000"),
+        (1_000_000, "100万元", "¥1,000,000"),
+        (800, "800元", "¥800"),
+        (12_345, "12,345元", "¥12,345"),
+    ],
+)
+def test_money_is_written_the_readers_way(yuan: int, zh: str, en: str) -> None:
+    assert gettext_for("zh_Hans").money(yuan) == zh
+    assert gettext_for("en").money(yuan) == en
 
 
 def test_sources_are_cited_in_the_readers_language() -> None:
