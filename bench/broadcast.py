@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import statistics
@@ -200,6 +201,7 @@ async def main() -> None:
     parser.add_argument("--compare-rate", type=float, default=100.0)
     parser.add_argument("--kill-trials", type=int, default=0, help="extra kill -9 runs of 600 recipients each")
     args = parser.parse_args()
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # the killed bot's half-sent requests
     default_rate = Settings().broadcast_rate
 
     print(f"broadcast bench: {args.count} subscribers, 1% blocked (403), {len(FLOOD_AT)} x 429 (retry_after 1 s)")

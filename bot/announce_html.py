@@ -21,6 +21,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "pre": frozenset(),
     "blockquote": frozenset({"expandable"}),
     "tg-emoji": frozenset({"emoji-id"}),
+    "tg-time": frozenset({"unix", "format"}),  # what PTB's Message.text_html writes for a date entity
 }
 NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 TELEGRAM_MAX_TEXT = 4096  # UTF-16 code units of visible text

@@ -238,3 +238,12 @@ async def test_a_cancelled_scheduled_notice_is_not_sent_when_its_job_fires(
     services.announcements.cancel(announcement.id)
     assert await deliver(staff.application, announcement.id) is None
     assert member_messages(fake_api) == {}
+
+
+async def test_formatting_made_with_telegram_buttons_is_kept(staff: ChatDriver, services: Services) -> None:
+    """Bold made in the Telegram app arrives as an entity, not as tags; the preview keeps it."""
+    await staff.send("/announce", user_id=ADMIN)
+    await staff.send("紧急 通知 a<b", user_id=ADMIN, entities=[{"type": "bold", "offset": 0, "length": 2}])
+    await staff.press("ann:tg:all", user_id=ADMIN)
+    calls = await staff.send("现在", user_id=ADMIN)
+    assert "<b>紧急</b> 通知 a&lt;b" in texts(calls)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.announce_html import check_html
 from bot.announcements import SHANGHAI, AnnouncementError, Announcements, Outcome, Status, Target, parse_send_at
 from bot.delivery import OK, Delivery, Kind, Pacer, Policy, SendResult
 from bot.storage import FileJournal, StorageError, TinyStore
@@ -264,3 +265,18 @@ async def test_a_pause_holds_back_slots_reserved_before_it() -> None:
 def test_retry_delay_doubles_and_respects_per_chat_rate() -> None:
     policy = Policy(backoff=0.25, max_backoff=4, per_chat_rate=1)
     assert [policy.retry_delay(n) for n in range(1, 6)] == [1, 1, 1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<a href="https://example.org">链接</a>',
+        '<span class="tg-spoiler">剧透</span><tg-spoiler>剧透</tg-spoiler>',
+        '<pre><code class="language-python">x = 1</code></pre>',
+        "<blockquote expandable>引用</blockquote>",
+        '<tg-time unix="1767225600" format="r">明天</tg-time>',
+        "&lt;b&gt; &amp; &quot; &#128512; a > b",
+    ],
+)
+def test_what_telegram_accepts_is_accepted(text: str) -> None:
+    assert check_html(text) is None
