@@ -6,19 +6,21 @@ the real PTB HTTP path to the fake Bot API, which answers some chats with 403.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp import web
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.announcements import Status
+from bot.delivery import Kind
 from bot.services import Services, build_services
 from bot.settings import Settings
 from handlers.app import build_application, on_startup
-from handlers.broadcast import deliver, schedule_announcement
+from handlers.broadcast import classify, deliver, schedule_announcement
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI, error
 
@@ -247,3 +249,20 @@ async def test_formatting_made_with_telegram_buttons_is_kept(staff: ChatDriver, 
     await staff.press("ann:tg:all", user_id=ADMIN)
     calls = await staff.send("现在", user_id=ADMIN)
     assert "<b>紧急</b> 通知 a&lt;b" in texts(calls)
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda: RetryAfter(3), Kind.RETRY_AFTER),  # built in the test: PTB_TIMEDELTA is set by then
+        (lambda: Forbidden("Forbidden: bot was blocked by the user"), Kind.BLOCKED),
+        (lambda: BadRequest("Bad Request: chat not found"), Kind.BLOCKED),
+        (lambda: BadRequest("Bad Request: message is too long"), Kind.REJECTED),
+        (lambda: TimedOut(), Kind.TRANSIENT),
+        (lambda: NetworkError("Bad Gateway"), Kind.TRANSIENT),
+    ],
+)
+def test_telegram_errors_become_delivery_outcomes(make: Callable[[], TelegramError], kind: Kind) -> None:
+    result = classify(make())
+    assert result.kind is kind
+    assert result.retry_after == (3.0 if kind is Kind.RETRY_AFTER else 0.0)
