@@ -23,6 +23,7 @@ from handlers import (
     benefits,
     broadcast,
     common,
+    fallback,
     faq,
     feedback,
     handoff,
@@ -100,6 +101,7 @@ def add_handlers(application: Application) -> None:
             common.unreadable,
         )
     )
+    application.add_handlers(fallback.handlers())  # last: what nothing above understood
     application.add_error_handler(common.error_handler)
 
 

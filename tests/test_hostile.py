@@ -95,7 +95,7 @@ async def test_any_text_gets_a_reply_within_limits(
     calls = await chat.send(text, user_id=next(_users))
     assert_within_limits(calls)
     assert_no_error(caplog, calls)
-    if text.strip() and not text.startswith("/"):
+    if text:
         assert texts(calls), "a private text message must get an answer"
 
 
@@ -324,3 +324,23 @@ def test_law_lookup_answers_any_text(engine: Engine, text: str) -> None:
 
     found = lookup(engine.knowledge.law, text)
     assert isinstance(found, int | KeywordMatches)
+
+
+async def test_unknown_command_gets_a_pointer_to_help(chat: ChatDriver) -> None:
+    [reply] = texts(await chat.send("/frobnicate", user_id=607))
+    assert "/help" in reply
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"contact": {"phone_number": "+8613800000000", "first_name": "王"}},
+        {"dice": {"emoji": "🎲", "value": 3}},
+        {"venue": {"location": {"latitude": 20.0, "longitude": 110.3}, "title": "站", "address": "路"}},
+    ],
+)
+async def test_any_other_message_gets_the_text_only_note(chat: ChatDriver, content: dict[str, Any]) -> None:
+    update = message_update(None, user_id=608)
+    update["message"].update(content)
+    [note] = texts(await chat.feed(update))
+    assert "文字" in note

@@ -92,9 +92,9 @@ async def test_non_json_data_is_logged_not_crashed(tmp_path: Path, caplog: pytes
 # -- through the real Application ----------------------------------------------------------------
 
 
-async def ask_name(update: Update, context: BotContext) -> int:
+async def ask_name(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("您叫什么名字？")
-    return ASKING
+    raise ApplicationHandlerStop(ASKING)  # /q is not also an unknown command
 
 
 async def got_name(update: Update, context: BotContext) -> None:
