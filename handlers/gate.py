@@ -25,7 +25,7 @@ def _addressed(update: Update, context: BotContext) -> bool:
     message = update.effective_message
     if update.callback_query is not None or message is None:
         return update.callback_query is not None
-    if message.text and message.text.startswith("/"):
+    if message.entities and message.entities[0].type == MessageEntity.BOT_COMMAND and message.entities[0].offset == 0:
         return True
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == context.bot.id:
