@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BasePersistence, PersistenceInput
 
-from bot.storage import Doc, Store
+from bot.storage import Doc, StorageError, Store
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +133,15 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
     # -- writing ----------------------------------------------------------------------
 
     async def flush(self) -> None:
-        """Write every queued change: one durable store write per changed collection."""
-        pending, self._pending = self._pending, {}
-        for collection, docs in pending.items():
+        """Write every queued change: one durable store write per changed collection.
+
+        When the store fails (disk full, file not writable), what was not written stays
+        queued and is written by the next flush: memory still holds it, nothing is dropped.
+        """
+        for collection in list(self._pending):
+            docs = self._pending[collection]
             self._store.put_many(collection, docs)
+            del self._pending[collection]
             for key, doc in docs.items():
                 self._on_disk[(collection, key)] = doc
 
@@ -156,4 +161,8 @@ class FlushingApplication(Application):  # type: ignore[type-arg]
     async def update_persistence(self) -> None:
         await super().update_persistence()
         if self.persistence:
-            await self.persistence.flush()
+            try:
+                await self.persistence.flush()
+            except (StorageError, OSError):
+                # The member already has their reply; keep serving, and retry with the next update.
+                log.exception("state not saved yet; it stays queued for the next write")

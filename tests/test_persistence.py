@@ -80,6 +80,41 @@ async def test_unchanged_data_is_not_rewritten(tmp_path: Path) -> None:
     assert store.writes == [USER_DATA]
 
 
+class FailingStore(TinyStore):
+    """A store whose disk is full until ``heal`` is called."""
+
+    full = True
+
+    def put_many(self, collection: str, docs: Any) -> None:
+        if self.full:
+            raise OSError(28, "No space left on device")
+        super().put_many(collection, docs)
+
+
+async def test_a_failed_write_stays_queued_and_is_written_later(tmp_path: Path) -> None:
+    store = FailingStore(tmp_path)
+    persistence = StorePersistence(store)
+    await persistence.update_user_data(7, {"step": 2})
+    with pytest.raises(OSError, match="No space"):
+        await persistence.flush()
+    store.full = False
+    await persistence.flush()
+    assert await StorePersistence(TinyStore(tmp_path)).get_user_data() == {7: {"step": 2}}
+
+
+async def test_the_bot_keeps_answering_while_the_disk_is_full(
+    settings: Settings, fake_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with Bot(settings, fake_api) as chat:
+        store = FailingStore(settings.data_dir, "session.json")
+        chat.application.persistence = StorePersistence(store)
+        assert texts(await chat.send("/q", user_id=76)) == ["您叫什么名字？"]
+        assert "state not saved yet" in caplog.text
+        store.full = False
+        assert texts(await chat.send("赵六", user_id=76)) == ["记下了：赵六"]
+        assert saved(settings, USER_DATA, "session.json")["76"]["data"] == {"name": "赵六"}
+
+
 async def test_non_json_data_is_logged_not_crashed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     persistence = StorePersistence(TinyStore(tmp_path))
     with caplog.at_level(logging.ERROR, logger="handlers.persistence"):
@@ -132,9 +167,9 @@ class Bot:
         self.services.close()
 
 
-def saved(settings: Settings, collection: str) -> dict[str, Doc]:
+def saved(settings: Settings, collection: str, filename: str = "state.json") -> dict[str, Doc]:
     """One collection of the data file as it is on disk, by key."""
-    tables = json.loads((settings.data_dir / "state.json").read_text(encoding="utf-8"))
+    tables = json.loads((settings.data_dir / filename).read_text(encoding="utf-8"))
     return {doc["_key"]: doc for doc in tables.get(collection, {}).values()}
 
 
