@@ -192,3 +192,10 @@ async def test_bot_commands_are_registered_per_language(chat: ChatDriver, fake_a
     assert {c["command"] for c in menus[None]} == {c["command"] for c in menus["en"]}
     assert any(c["description"] == "How to use this bot" for c in menus["en"])
     assert any(c["description"] == "使用说明" for c in menus[None])
+
+
+def test_a_catalog_not_yet_compiled_is_read_from_its_po_file() -> None:
+    from bot.i18n import LOCALES_DIR, _compile
+
+    catalog = _compile(LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po")
+    assert catalog.gettext("使用说明") == "How to use this bot"
