@@ -73,6 +73,10 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+_WAN_YUAN = N_("{amount}万元")  # 5万元: Chinese forms count money in units of ten thousand
+_YUAN = N_("{amount}元")
+
+
 class Localizer:
     """Everything that depends on the reader's locale, built once per locale.
 
@@ -121,8 +125,8 @@ class Localizer:
         if self.language != "zh":
             return "¥" + format_decimal(yuan, format=pattern, locale=self.babel)
         if yuan >= 10_000 and yuan % 100 == 0:
-            return self("{amount}万元").format(amount=format_decimal(yuan / 10_000, format=pattern, locale=self.babel))
-        return self("{amount}元").format(amount=format_decimal(yuan, format=pattern, locale=self.babel))
+            return self(_WAN_YUAN).format(amount=format_decimal(yuan / 10_000, format=pattern, locale=self.babel))
+        return self(_YUAN).format(amount=format_decimal(yuan, format=pattern, locale=self.babel))
 
     def date(self, value: date | str) -> str:
         """A date, or a partial ``YYYY`` / ``YYYY-MM`` as sources give it, only as precise as given."""

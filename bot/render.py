@@ -43,7 +43,7 @@ def format_source(source: Source, _: Gettext | None = None) -> str:
         text = _("{publication}第{number}条").format(publication=publication, number=_.numeral(source.article))
     else:
         title = f"《{_.content(source.title)}》" if source.title else ""
-        text = f"{publication}{title}，{_.date(source.date)}"
+        text = _("{publication}{title}，{date}").format(publication=publication, title=title, date=_.date(source.date))
     return f"{text}（{_.content(source.note)}）" if source.note else text
 
 

@@ -110,7 +110,7 @@ def test_sources_are_cited_in_the_readers_language() -> None:
     assert format_source(law) == "中华人民共和国工会法第六条"
     assert format_source(law, gettext_for("zh_Hant")) == "中華人民共和國工會法第六條"
     assert format_source(law, gettext_for("en")) == "中华人民共和国工会法, Article 6"
-    assert format_source(news, gettext_for("en")).endswith("Jan 2022")
+    assert format_source(news, gettext_for("en")).endswith("》, Jan 2022")
     assert format_source(news) == "工人日报《海口市总户外劳动者站点服务职工》，2022年1月"
 
 
