@@ -22,7 +22,9 @@ from bot.content_models import (
     LawFile,
     Lexicon,
     LoansFile,
+    QAEntry,
     StationsFile,
+    Topic,
 )
 
 
@@ -108,6 +110,16 @@ class ContentFiles:
     faq: FaqFile
     lexicon: Lexicon
 
+    def qa_by_topic(self) -> tuple[tuple[Topic, list[QAEntry]], ...]:
+        """Each topic's curated Q&A; the topic is the file the entries live in."""
+        return (
+            ("law", self.law.qa),
+            ("benefits", self.benefits.qa),
+            ("stations", self.stations.qa),
+            ("loans", self.loans.qa),
+            ("faq", self.faq.qa),
+        )
+
 
 def load_content(content_dir: Path, stations_override: Path | None = None) -> ContentFiles:
     """Load every knowledge file; ``stations_override`` is the staff-imported station set."""
@@ -128,13 +140,8 @@ def load_content(content_dir: Path, stations_override: Path | None = None) -> Co
 
 def _check_unique_ids(files: ContentFiles) -> None:
     seen: dict[str, str] = {}
-    for file, entries in (
-        ("law.json", files.law.qa),
-        ("benefits.json", files.benefits.qa),
-        ("stations.json", files.stations.qa),
-        ("loans.json", files.loans.qa),
-        ("faq.json", files.faq.qa),
-    ):
+    for topic, entries in files.qa_by_topic():
+        file = f"{topic}.json"
         for entry in entries:
             if entry.id in seen:
                 raise ContentError(f"{file}: entry qa ({entry.id}): field id: also used in {seen[entry.id]}")

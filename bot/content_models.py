@@ -6,13 +6,13 @@ file stops start-up instead of silently dropping a fact.
 
 from __future__ import annotations
 
-import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Topic = Literal["law", "benefits", "stations", "loans", "faq"]
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# A date only as precise as the source is: "2022", "2022-01" or "2022-01-13".
+PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 
 class Strict(BaseModel):
@@ -23,17 +23,10 @@ class Source(Strict):
     """Where a fact comes from: a law article, or a publication and its date."""
 
     publication: str = Field(min_length=1)  # "工人日报" or "中华人民共和国工会法（2021年修正）"
-    date: str  # "2022-01" or "2021-12-24": only as precise as the source is
+    date: PartialDate
     title: str | None = None
     article: int | None = Field(default=None, ge=1)
     note: str | None = None  # e.g. "示例数据" or a reliability remark
-
-    @field_validator("date")
-    @classmethod
-    def _date_shape(cls, value: str) -> str:
-        if not DATE_RE.match(value):
-            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
-        return value
 
 
 class QAEntry(Strict):
@@ -97,15 +90,8 @@ class BenefitPolicy(Strict):
     card: str | None = None  # the card to show
     card_issuer: str | None = None
     benefits: list[Benefit] = Field(min_length=1)
-    effective: str
+    effective: PartialDate
     source: Source
-
-    @field_validator("effective")
-    @classmethod
-    def _effective_shape(cls, value: str) -> str:
-        if not DATE_RE.match(value):
-            raise ValueError("effective must be YYYY, YYYY-MM or YYYY-MM-DD")
-        return value
 
 
 class BenefitsFile(Strict):

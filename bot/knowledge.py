@@ -42,16 +42,7 @@ class Knowledge:
 
     @classmethod
     def from_files(cls, files: ContentFiles) -> Knowledge:
-        entries: dict[str, TopicEntry] = {}
-        for topic, qa in (
-            ("law", files.law.qa),
-            ("benefits", files.benefits.qa),
-            ("stations", files.stations.qa),
-            ("loans", files.loans.qa),
-            ("faq", files.faq.qa),
-        ):
-            for entry in qa:
-                entries[entry.id] = TopicEntry(topic, entry)  # type: ignore[arg-type]
+        entries = {entry.id: TopicEntry(topic, entry) for topic, qa in files.qa_by_topic() for entry in qa}
         law = Law(files.law.source, tuple(files.law.chapters), tuple(files.law.articles))
         return cls(files=files, law=law, entries=entries)
 
