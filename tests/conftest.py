@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,10 @@ from bot.settings import Settings
 from bot.stations import StationDirectory
 from handlers.app import build_application
 from tests.fake_bot_api import FakeBotAPI, callback_update, location_update, message_update
+
+# Opt in to PTB 22's timedelta durations, as run_bot.py does: otherwise building a RetryAfter
+# (any 429) raises a deprecation warning, which the test settings turn into an error.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -17,8 +17,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.announcements import Status
 from bot.delivery import Kind
+from bot.qa import Engine
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.stations import StationDirectory
 from handlers.app import build_application, on_startup
 from handlers.broadcast import classify, deliver, schedule_announcement
 from tests.conftest import ChatDriver, texts
@@ -28,14 +30,11 @@ ADMIN = 9000
 MEMBERS = range(100, 110)
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB 22 otherwise warns when it builds a RetryAfter
-
-
 @pytest.fixture
-async def services(settings: Settings, fake_api: FakeBotAPI) -> AsyncIterator[Services]:
-    services = build_services(replace(settings, api_base_url=fake_api.base_url, broadcast_rate=500))
+async def services(
+    settings: Settings, fake_api: FakeBotAPI, production_engine: tuple[Engine, StationDirectory]
+) -> AsyncIterator[Services]:
+    services = build_services(replace(settings, api_base_url=fake_api.base_url, broadcast_rate=500), production_engine)
     for member in MEMBERS:
         services.subscriptions.subscribe(member)
     yield services
@@ -254,7 +253,7 @@ async def test_formatting_made_with_telegram_buttons_is_kept(staff: ChatDriver, 
 @pytest.mark.parametrize(
     ("make", "kind"),
     [
-        (lambda: RetryAfter(3), Kind.RETRY_AFTER),  # built in the test: PTB_TIMEDELTA is set by then
+        (lambda: RetryAfter(3), Kind.RETRY_AFTER),
         (lambda: Forbidden("Forbidden: bot was blocked by the user"), Kind.BLOCKED),
         (lambda: BadRequest("Bad Request: chat not found"), Kind.BLOCKED),
         (lambda: BadRequest("Bad Request: message is too long"), Kind.REJECTED),
