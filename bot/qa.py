@@ -23,6 +23,7 @@ CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
 SUGGESTIONS = 3
+RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
 _PUNCT_RE = re.compile(r"[\W_]+")
@@ -216,7 +217,8 @@ class Engine:
         if off_topic and top.coverage < 0.8:
             return Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3))
         if confidence >= CONFIDENT:
-            return self._resolve_doc(top, confidence, tuple(self._suggest(hits[1:])))
+            related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
+            return self._resolve_doc(top, confidence, tuple(self._suggest(related)))
         topic = self._docs[top.index].topic if top.coverage >= 0.3 else topic_guess
         return self._unsure(topic, tuple(self._suggest(hits)), off_topic, confidence)
 
