@@ -7,10 +7,17 @@ a member never sends something into silence.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from handlers.common import unreadable
 from handlers.context import BotContext
+
+
+async def nothing_to_cancel(update: Update, context: BotContext) -> None:
+    """/cancel outside any questionnaire: say so, rather than calling it an unknown command."""
+    await update.effective_message.reply_text(
+        context.gettext("现在没有进行中的操作，不需要取消。发送 /start 打开主菜单。")
+    )
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -20,6 +27,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return [
+        CommandHandler("cancel", nothing_to_cancel, filters=private),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, unreadable),
     ]

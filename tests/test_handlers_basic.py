@@ -124,3 +124,14 @@ async def test_commands_are_registered_per_language(chat: ChatDriver, fake_api: 
     assert {None, "en"} <= languages
     default = next(c for c in calls if c.get("language_code") is None)
     assert {"start", "help"} <= {c["command"] for c in default["commands"]}
+
+
+async def test_cancel_with_nothing_open_says_so(chat: ChatDriver) -> None:
+    [reply] = texts(await chat.send("/cancel"))
+    assert "没有进行中的操作" in reply
+
+
+async def test_cancel_still_ends_an_open_questionnaire(chat: ChatDriver) -> None:
+    await chat.send("/loan")
+    [reply] = texts(await chat.send("/cancel"))
+    assert "没有进行中的操作" not in reply
