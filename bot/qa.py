@@ -99,9 +99,6 @@ class Engine:
         self._docs, bags = self._documents()
         self._index = BM25Index(bags)
 
-    def add_resolver(self, resolver: Resolver) -> None:
-        self._resolvers.append(resolver)
-
     def _documents(self) -> tuple[list[_Doc], list[Counter[str]]]:
         docs: list[_Doc] = []
         bags: list[Counter[str]] = []

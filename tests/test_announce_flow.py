@@ -17,10 +17,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.announcements import Status
 from bot.delivery import Kind
-from bot.qa import Engine
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.settings import Settings
-from bot.stations import StationDirectory
 from handlers.app import build_application, on_startup
 from handlers.broadcast import classify, deliver, schedule_announcement
 from tests.conftest import ChatDriver, texts
@@ -31,14 +29,15 @@ MEMBERS = range(100, 110)
 
 
 @pytest.fixture
-async def services(
-    settings: Settings, fake_api: FakeBotAPI, production_engine: tuple[Engine, StationDirectory]
-) -> AsyncIterator[Services]:
-    services = build_services(replace(settings, api_base_url=fake_api.base_url, broadcast_rate=500), production_engine)
+def settings(settings: Settings) -> Settings:
+    return replace(settings, broadcast_rate=500)  # notices to the test members go out at once
+
+
+@pytest.fixture
+def services(bot_services: Services) -> Services:
     for member in MEMBERS:
-        services.subscriptions.subscribe(member)
-    yield services
-    services.close()
+        bot_services.subscriptions.subscribe(member)
+    return bot_services
 
 
 @pytest.fixture
