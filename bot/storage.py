@@ -19,7 +19,7 @@ import re
 import tempfile
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -110,6 +110,9 @@ class Store(ABC):
 
     def find(self, collection: str, predicate: Callable[[Doc], bool]) -> dict[str, Doc]:
         return {key: doc for key, doc in self.all(collection).items() if predicate(doc)}
+
+    def items(self, collection: str) -> Iterator[tuple[str, Doc]]:
+        return iter(self.all(collection).items())
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources; the default has none."""
