@@ -15,10 +15,10 @@ import os
 import sys
 from pathlib import Path
 
-from bot.content_loader import ContentError
-from bot.logging_setup import configure_logging
-from bot.settings import Settings, SettingsError
-from bot.webhook import with_webhook
+from bot.core.content_loader import ContentError
+from bot.core.logging_setup import configure_logging
+from bot.core.settings import Settings, SettingsError
+from bot.guard.webhook_secret import with_webhook
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_telegram(settings: Settings) -> int:
     from bot.services import build_services
-    from handlers.runner import run
+    from handlers.serve.runner import run
 
     services = build_services(settings)
     try:

@@ -7,7 +7,7 @@ the pauses Telegram's 429s imposed), duplicates (members answered OK more than o
 misses (members never answered OK who did not block the bot).
 
 A second part compares the two pacers in-process on a smaller set: the domain Pacer
-(bot/delivery.py) and python-telegram-bot's AIORateLimiter alone. A third times the
+(bot/staff/delivery.py) and python-telegram-bot's AIORateLimiter alone. A third times the
 journal append, which is what remains of the duplicate window after a kill -9.
 
     .venv/bin/python bench/broadcast.py                  # about two minutes
@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-from bot.announcements import Announcements  # noqa: E402
-from bot.delivery import Delivery, Policy  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage import FileJournal, TinyStore  # noqa: E402
-from bot.subscriptions import Options, Subscriptions  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.core.storage import FileJournal, TinyStore  # noqa: E402
+from bot.staff.announcements import Announcements  # noqa: E402
+from bot.staff.delivery import Delivery, Policy  # noqa: E402
+from bot.staff.subscriptions import Options, Subscriptions  # noqa: E402
 from tests.bot_process import ADMIN, prepare, start_bot, stop_bot, until  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, error  # noqa: E402
 
@@ -145,7 +145,7 @@ async def run_in_process(count: int, rate: float, pacer: str) -> Server:
     from telegram.ext import AIORateLimiter, ExtBot
     from telegram.request import HTTPXRequest
 
-    from handlers.broadcast import telegram_send
+    from handlers.staff.broadcast import telegram_send
 
     members = range(FIRST_MEMBER, FIRST_MEMBER + count)
     server = Server(members)

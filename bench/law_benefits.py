@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.benefits import Status, check, check_choice, policy_tag  # noqa: E402
-from bot.benefits_answers import BenefitPlaces  # noqa: E402
-from bot.knowledge import Knowledge  # noqa: E402
-from bot.law import chapter_page, find_articles, lookup  # noqa: E402
-from bot.qa import Engine  # noqa: E402
+from bot.benefits.places import BenefitPlaces  # noqa: E402
+from bot.benefits.policy import Status, check, check_choice, policy_tag  # noqa: E402
+from bot.core.knowledge import Knowledge  # noqa: E402
+from bot.law.articles import chapter_page, find_articles, lookup  # noqa: E402
+from bot.understanding.engine import Engine  # noqa: E402
 
 QUESTIONS = ["去雪乡要门票吗", "看病挂号要钱吗", "工会法第六条", "老板拖欠工资工会能管吗", "劳模看病免挂号费吗"]
 

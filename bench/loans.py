@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import gettext_for  # noqa: E402
-from bot.loan_amount import parse_amount  # noqa: E402
-from bot.loans import Action, LoanForm  # noqa: E402
-from bot.loans_render import verdict  # noqa: E402
+from bot.core.i18n import gettext_for  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.loans.amount import parse_amount  # noqa: E402
+from bot.loans.questionnaire import Action, LoanForm  # noqa: E402
+from bot.loans.render import verdict  # noqa: E402
 from bot.services import build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.conftest import ChatDriver  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, callback_update, message_update  # noqa: E402

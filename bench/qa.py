@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content_models import FaqFile, QAEntry, Source  # noqa: E402
-from bot.knowledge import Knowledge  # noqa: E402
-from bot.qa import Engine  # noqa: E402
+from bot.core.content_models import FaqFile, QAEntry, Source  # noqa: E402
+from bot.core.knowledge import Knowledge  # noqa: E402
+from bot.understanding.engine import Engine  # noqa: E402
 from tests.eval.scoring import HOLDOUT, evaluate, load_cases  # noqa: E402
 
 SYNTHETIC = 10_000

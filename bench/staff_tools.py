@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.feedback import DAY, Feedback, build_report, week_stream  # noqa: E402
-from bot.qa import Answer, Kind  # noqa: E402
-from bot.storage import FileJournal, TinyStore  # noqa: E402
-from bot.webhook import SECRET_HEADER, webhook_route  # noqa: E402
+from bot.core.storage import FileJournal, TinyStore  # noqa: E402
+from bot.guard.webhook_secret import SECRET_HEADER, webhook_route  # noqa: E402
+from bot.staff.feedback import DAY, Feedback, build_report, week_stream  # noqa: E402
+from bot.understanding.engine import Answer, Kind  # noqa: E402
 from tests.fake_bot_api import message_update  # noqa: E402
 from tests.serving import serving  # noqa: E402
 

@@ -28,10 +28,10 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content_models import Source, Station  # noqa: E402
-from bot.geo import haversine_m  # noqa: E402
-from bot.spatial_index import SpatialIndex  # noqa: E402
-from bot.stations import StationDirectory  # noqa: E402
+from bot.core.content_models import Source, Station  # noqa: E402
+from bot.stations.directory import StationDirectory  # noqa: E402
+from bot.stations.geo import haversine_m  # noqa: E402
+from bot.stations.spatial_index import SpatialIndex  # noqa: E402
 
 LAT, LON = (18.0, 50.0), (75.0, 132.0)
 FACILITIES = ("饮水机", "微波炉", "手机充电", "洗手间", "应急药箱", "空调", "桌椅")

@@ -36,9 +36,9 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters  # noqa: E402
 
 from bench.stations import queries, synthetic_points  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.core.storage import Store  # noqa: E402
 from bot.services import IMPORTED_STATIONS, build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage import Store  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.eval.scoring import load_cases  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, callback_update, location_update, message_update  # noqa: E402

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.announcements import Announcements
-from bot.benefits_answers import BenefitPlaces
-from bot.feedback import Feedback
-from bot.handoff import HandOffs
-from bot.knowledge import Knowledge
-from bot.preferences import Preferences
-from bot.qa import Engine
-from bot.settings import Settings
-from bot.stations import StationDirectory
-from bot.storage import Journal, Store, open_journal, open_store
-from bot.subscriptions import Options, Subscriptions
+from bot.benefits.places import BenefitPlaces
+from bot.core.knowledge import Knowledge
+from bot.core.preferences import Preferences
+from bot.core.settings import Settings
+from bot.core.storage import Journal, Store, open_journal, open_store
+from bot.staff.announcements import Announcements
+from bot.staff.feedback import Feedback
+from bot.staff.handoff import HandOffs
+from bot.staff.subscriptions import Options, Subscriptions
+from bot.stations.directory import StationDirectory
+from bot.stations.render import render_stations
+from bot.understanding.engine import Engine, Kind
+from bot.understanding.render import register_renderer
 
 IMPORTED_STATIONS = "stations.json"  # staff-imported station set in DATA_DIR, preferred over content/
 
@@ -47,6 +49,7 @@ def load_engine_and_stations(settings: Settings) -> tuple[Engine, StationDirecto
     """The engine, and the station directory its place resolver ("海口龙华区的站点") answers from."""
     knowledge = Knowledge.load(settings.content_dir, settings.data_dir / IMPORTED_STATIONS)
     stations = StationDirectory.from_file(knowledge.files.stations)
+    register_renderer(Kind.STATIONS, render_stations)
     return Engine(knowledge, resolvers=(stations.resolve, BenefitPlaces.from_knowledge(knowledge))), stations
 
 

@@ -16,27 +16,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import N_, gettext_for
+from bot.core.i18n import N_, gettext_for
 from bot.services import Services
-from handlers import (
-    announce,
-    benefits,
-    broadcast,
-    common,
-    fallback,
-    faq,
-    feedback,
-    handoff,
-    language,
-    law,
-    loans,
-    menu,
-    stations,
-    subscribe,
-)
+from handlers.chat import common, fallback, faq, language, menu
 from handlers.context import BotContext
-from handlers.gate import add_gates
-from handlers.persistence import FlushingApplication, StorePersistence
+from handlers.guard.gate import add_gates
+from handlers.serve.persistence import FlushingApplication, StorePersistence
+from handlers.staff import announce, broadcast, feedback, handoff, subscribe
+from handlers.topics import benefits, law, loans, stations
 
 COMMANDS = (
     ("start", N_("开始 / 主菜单")),

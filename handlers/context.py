@@ -7,9 +7,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.i18n import gettext_for, negotiate
-from bot.render import Gettext
+from bot.core.i18n import gettext_for, negotiate
 from bot.services import Services
+from bot.understanding.render import Gettext
 
 
 class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from bot.announcements import Announcements
-from bot.storage import FileJournal, TinyStore
-from bot.subscriptions import Options, Subscriptions
+from bot.core.storage import FileJournal, TinyStore
+from bot.staff.announcements import Announcements
+from bot.staff.subscriptions import Options, Subscriptions
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,11 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.knowledge import Knowledge
-from bot.qa import Engine
+from bot.core.knowledge import Knowledge
+from bot.core.settings import Settings
 from bot.services import Services, build_services, load_engine_and_stations
-from bot.settings import Settings
-from bot.stations import StationDirectory
+from bot.stations.directory import StationDirectory
+from bot.understanding.engine import Engine
 from handlers.app import build_application
 from tests.fake_bot_api import FakeBotAPI, callback_update, location_update, message_update
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import aiohttp
 
+from bot.core.settings import Settings
 from bot.services import Services, build_services
-from bot.settings import Settings
-from handlers.runner import BotServer
+from handlers.serve.runner import BotServer
 from tests.conftest import CONTENT
 from tests.fake_bot_api import FakeBotAPI
 

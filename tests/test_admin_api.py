@@ -12,10 +12,10 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.announcements import ANNOUNCEMENTS
 from bot.services import Services
-from handlers.admin_api import MAX_BODY
-from handlers.runner import BotServer, ListenError
+from bot.staff.announcements import ANNOUNCEMENTS
+from handlers.serve.admin_api import MAX_BODY
+from handlers.serve.runner import BotServer, ListenError
 from tests.fake_bot_api import FakeBotAPI, message_update
 from tests.serving import Serving, serving
 

@@ -15,12 +15,12 @@ import pytest
 from aiohttp import web
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.announcements import Status
-from bot.delivery import Kind
+from bot.core.settings import Settings
 from bot.services import Services
-from bot.settings import Settings
+from bot.staff.announcements import Status
+from bot.staff.delivery import Kind
 from handlers.app import build_application, on_startup
-from handlers.broadcast import classify, deliver, schedule_announcement
+from handlers.staff.broadcast import classify, deliver, schedule_announcement
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI, error
 
@@ -219,7 +219,7 @@ async def test_flood_control_is_honoured(staff: ChatDriver, services: Services, 
 async def test_progress_is_one_message_edited_in_place(
     staff: ChatDriver, services: Services, fake_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("handlers.broadcast.PROGRESS_EVERY", 0.01)
+    monkeypatch.setattr("handlers.staff.broadcast.PROGRESS_EVERY", 0.01)
     services.settings = replace(services.settings, broadcast_rate=100)  # ~0.1 s: several progress ticks
     calls = await draft_to_preview(staff, "进度测试")
     await staff.press(markup_data(calls)[0], user_id=ADMIN)

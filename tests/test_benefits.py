@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.benefits import OTHER, Reason, Status, check, check_choice, honour_by_key, policy_tag
-from bot.benefits_render import render_check
-from bot.content_models import Benefit, BenefitPolicy, Source
-from bot.i18n import gettext_for
+from bot.benefits.policy import OTHER, Reason, Status, check, check_choice, honour_by_key, policy_tag
+from bot.benefits.render import render_check
+from bot.core.content_models import Benefit, BenefitPolicy, Source
+from bot.core.i18n import gettext_for
 
 SOURCE = Source(publication="工人日报", date="2022-01", title="测试报道")
 

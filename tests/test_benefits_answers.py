@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.benefits_answers import BenefitPlaces
+from bot.benefits.places import BenefitPlaces
 from bot.channels.ask import answer_json
-from bot.content_models import Benefit, BenefitPolicy, QAEntry, Source
-from bot.knowledge import Knowledge
-from bot.qa import Engine, Kind, Query
-from bot.textnorm import normalise
+from bot.core.content_models import Benefit, BenefitPolicy, QAEntry, Source
+from bot.core.knowledge import Knowledge
+from bot.understanding.engine import Engine, Kind, Query
+from bot.understanding.normalise import normalise
 
 SOURCE = Source(publication="工人日报", date="2022-01", title="测试报道")
 POLICY = BenefitPolicy(

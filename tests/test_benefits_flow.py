@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.benefits import policy_tag
-from bot.knowledge import Knowledge
+from bot.benefits.policy import policy_tag
+from bot.core.knowledge import Knowledge
 from tests.conftest import ChatDriver, texts
 
 Calls = list[tuple[str, dict[str, Any]]]

@@ -20,9 +20,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.announcements import Announcements, Status
-from bot.storage import FileJournal, TinyStore
-from bot.subscriptions import Options, Subscriptions
+from bot.core.storage import FileJournal, TinyStore
+from bot.staff.announcements import Announcements, Status
+from bot.staff.subscriptions import Options, Subscriptions
 from tests.bot_process import prepare, start_bot, stop_bot, until
 from tests.conftest import CONTENT
 from tests.fake_bot_api import FakeBotAPI, error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.channels.console import run_console
-from bot.qa import Engine
+from bot.understanding.engine import Engine
 
 
 def chat(engine: Engine, *lines: str) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_loader import ContentError, load_content
-from bot.knowledge import Knowledge
+from bot.core.content_loader import ContentError, load_content
+from bot.core.knowledge import Knowledge
 from tests.conftest import CONTENT
 
 

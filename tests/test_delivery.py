@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.announce_html import check_html
-from bot.announcements import SHANGHAI, AnnouncementError, Announcements, Outcome, Status, Target, parse_send_at
-from bot.delivery import OK, Delivery, Kind, Pacer, Policy, SendResult
-from bot.storage import FileJournal, StorageError, TinyStore
-from bot.subscriptions import Options, Subscriptions
+from bot.core.storage import FileJournal, StorageError, TinyStore
+from bot.staff.announcements import SHANGHAI, AnnouncementError, Announcements, Outcome, Status, Target, parse_send_at
+from bot.staff.delivery import OK, Delivery, Kind, Pacer, Policy, SendResult
+from bot.staff.notice_html import check_html
+from bot.staff.subscriptions import Options, Subscriptions
 from tests.conftest import CONTENT
 
 FAST = Policy(rate=10_000, per_chat_rate=1_000, backoff=0.001, max_backoff=0.001)

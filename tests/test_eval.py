@@ -1,6 +1,6 @@
 """The engine must answer ≥95% of the realistic question set with the right topic and key facts."""
 
-from bot.qa import Engine
+from bot.understanding.engine import Engine
 from tests.eval.scoring import HOLDOUT, evaluate, load_cases
 
 TARGET = 0.95

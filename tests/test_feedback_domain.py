@@ -1,4 +1,4 @@
-"""bot/feedback.py and bot/handoff.py: the /report aggregation and the hand-off records, with a clock injected."""
+"""bot/staff/feedback.py and handoff.py: the /report aggregation and the hand-off records, with a clock injected."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.feedback import DAY, Feedback, Tally, Vote, build_report, week_stream
-from bot.handoff import HandOffs, Refusal
-from bot.qa import Answer, Kind
-from bot.storage import FileJournal, TinyStore
+from bot.core.storage import FileJournal, TinyStore
+from bot.staff.feedback import DAY, Feedback, Tally, Vote, build_report, week_stream
+from bot.staff.handoff import HandOffs, Refusal
+from bot.understanding.engine import Answer, Kind
 
 NOW = 1_800_000_000.0  # a Friday in 2027
 UNSURE = Answer("law", Kind.UNSURE, 0.2)

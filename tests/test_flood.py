@@ -1,6 +1,6 @@
 """Per-user flood control: a member sending 50 messages a second is slowed down, others are not."""
 
-from bot.flood import BURST, FloodGuard, Verdict
+from bot.guard.flood import BURST, FloodGuard, Verdict
 from tests.conftest import ChatDriver, texts
 
 TOO_FAST = "太快"
@@ -46,7 +46,7 @@ def test_a_quiet_spell_refills_the_bucket_and_rearms_the_warning() -> None:
 
 
 def test_quiet_users_are_forgotten_when_many_are_tracked(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bot.flood.MAX_TRACKED", 10)
+    monkeypatch.setattr("bot.guard.flood.MAX_TRACKED", 10)
     clock = Clock()
     guard = FloodGuard(rate=1.0, burst=2, clock=clock)
     for user in range(10):

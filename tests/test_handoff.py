@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.handoff import HANDOFFS
+from bot.core.settings import Settings
 from bot.services import Services
-from bot.settings import Settings
+from bot.staff.handoff import HANDOFFS
 from tests.calls import buttons, to_chat
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import BOT_ID, FakeBotAPI, error, message_update

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.ext import CallbackQueryHandler
 
-from bot.gate import Route, route
-from bot.i18n import SUPPORTED, gettext_for, negotiate, parse_choice
-from bot.qa import Engine
-from bot.render import render_answer
-from handlers.render import MAX_MESSAGE, answer_html, split_message
+from bot.core.i18n import SUPPORTED, gettext_for, negotiate, parse_choice
+from bot.guard.chat_gate import Route, route
+from bot.understanding.engine import Engine
+from bot.understanding.render import render_answer
+from handlers.chat.render import MAX_MESSAGE, answer_html, split_message
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, message_update
 
@@ -266,15 +266,15 @@ async def test_button_without_an_accessible_message_gets_a_note(
 
 def _parsers() -> dict[str, tuple[Callable[[Any], object], st.SearchStrategy[Any], tuple[type[Exception], ...]]]:
     """Each parser with the input it meets and the refusal it may raise (anything else is a bug)."""
-    from bot.announcements import AnnouncementError, parse_send_at, validate_text
-    from bot.geo import parse_location
-    from bot.loan_amount import parse_amount
-    from bot.loans import parse_resume
-    from bot.station_import import COLUMNS, UnreadableFile, decode, parse_rows
-    from handlers.admin_api import parse_body
-    from handlers.feedback import parse_vote
-    from handlers.http_base import ApiError
-    from handlers.stations_keyboards import parse_filter
+    from bot.loans.amount import parse_amount
+    from bot.loans.questionnaire import parse_resume
+    from bot.staff.announcements import AnnouncementError, parse_send_at, validate_text
+    from bot.stations.csv_import import COLUMNS, UnreadableFile, decode, parse_rows
+    from bot.stations.geo import parse_location
+    from handlers.serve.admin_api import parse_body
+    from handlers.serve.http_base import ApiError
+    from handlers.staff.feedback import parse_vote
+    from handlers.topics.stations_keyboards import parse_filter
 
     now = datetime(2026, 11, 25, tzinfo=UTC)
     json_ish = st.recursive(
@@ -320,7 +320,7 @@ def test_every_parser_answers_or_refuses_clearly(name: str, data: st.DataObject)
 @settings(max_examples=150, deadline=None)
 @given(text=st.text())
 def test_law_lookup_answers_any_text(engine: Engine, text: str) -> None:
-    from bot.law import KeywordMatches, lookup
+    from bot.law.articles import KeywordMatches, lookup
 
     found = lookup(engine.knowledge.law, text)
     assert isinstance(found, int | KeywordMatches)

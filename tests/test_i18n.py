@@ -13,10 +13,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from telegram.ext import Application
 
-from bot.content_models import Source
-from bot.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES_DIR, SUPPORTED, gettext_for, negotiate, parse_choice
-from bot.qa import Answer, Kind
-from bot.render import format_source, render_answer
+from bot.core.content_models import Source
+from bot.core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES_DIR, SUPPORTED, gettext_for, negotiate, parse_choice
+from bot.understanding.engine import Answer, Kind
+from bot.understanding.render import format_source, render_answer
 from handlers.app import register_commands
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI
@@ -200,7 +200,7 @@ async def test_bot_commands_are_registered_per_language(chat: ChatDriver, fake_a
 
 
 def test_a_catalog_not_yet_compiled_is_read_from_its_po_file() -> None:
-    from bot.i18n import _compile
+    from bot.core.i18n import _compile
 
     catalog = _compile(LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po")
     assert catalog.gettext("使用说明") == "How to use this bot"

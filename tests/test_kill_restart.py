@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import SUPPORTED
-from bot.preferences import Preferences
-from bot.storage import TinyStore
-from handlers import loans
-from handlers.persistence import CONVERSATIONS
+from bot.core.i18n import SUPPORTED
+from bot.core.preferences import Preferences
+from bot.core.storage import TinyStore
+from handlers.serve.persistence import CONVERSATIONS
+from handlers.topics import loans
 from tests.fake_bot_api import FakeBotAPI, callback_update, message_update
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.i18n import gettext_for
-from bot.knowledge import Knowledge, Law
-from bot.law import (
+from bot.core.i18n import gettext_for
+from bot.core.knowledge import Knowledge, Law
+from bot.law.articles import (
     OVERVIEW_ARTICLES,
     PAGE_SIZE,
     KeywordMatches,
@@ -20,7 +20,7 @@ from bot.law import (
     overview_entry,
     page_of,
 )
-from bot.law_render import article_label, law_menu
+from bot.law.render import article_label, law_menu
 
 
 @pytest.fixture(scope="module")

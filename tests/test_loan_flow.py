@@ -8,7 +8,7 @@ import pytest
 
 from bot.services import Services
 from handlers.app import build_application
-from handlers.loans import IDLE_SECONDS, STATE_KEY
+from handlers.topics.loans import IDLE_SECONDS, STATE_KEY
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI
 

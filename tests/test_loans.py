@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content_loader import ContentError, load_model
-from bot.content_models import OTHER_GROUP, LoanRule, LoansFile, LoanWhen
-from bot.i18n import gettext_for
-from bot.loan_amount import AmountProblem, parse_amount
-from bot.loans import (
+from bot.core.content_loader import ContentError, load_model
+from bot.core.content_models import OTHER_GROUP, LoanRule, LoansFile, LoanWhen
+from bot.core.i18n import gettext_for
+from bot.loans.amount import AmountProblem, parse_amount
+from bot.loans.questionnaire import (
     OTHER_CITY,
     STEPS,
     Action,
@@ -30,8 +30,8 @@ from bot.loans import (
     place_core,
     rule_holds,
 )
-from bot.loans_render import choice_label, yuan
-from bot.loans_render import verdict as render_verdict
+from bot.loans.render import choice_label, yuan
+from bot.loans.render import verdict as render_verdict
 from tests.conftest import CONTENT
 
 _ = gettext_for("zh_Hans")

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 
-from bot.logging_setup import configure_logging
-from bot.settings import Settings
+from bot.core.logging_setup import configure_logging
+from bot.core.settings import Settings
 from tests.conftest import ChatDriver
 from tests.fake_bot_api import FakeBotAPI
 

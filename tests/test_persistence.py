@@ -19,12 +19,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.settings import Settings
+from bot.core.storage import Doc, TinyStore
 from bot.services import build_services
-from bot.settings import Settings
-from bot.storage import Doc, TinyStore
 from handlers.app import build_application
 from handlers.context import BotContext
-from handlers.persistence import CONVERSATIONS, USER_DATA, StorePersistence
+from handlers.serve.persistence import CONVERSATIONS, USER_DATA, StorePersistence
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI
 
@@ -117,7 +117,7 @@ async def test_the_bot_keeps_answering_while_the_disk_is_full(
 
 async def test_non_json_data_is_logged_not_crashed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     persistence = StorePersistence(TinyStore(tmp_path))
-    with caplog.at_level(logging.ERROR, logger="handlers.persistence"):
+    with caplog.at_level(logging.ERROR, logger="handlers.serve.persistence"):
         await persistence.update_user_data(7, {"when": object()})
         await persistence.flush()
     assert "not JSON-serialisable" in caplog.text

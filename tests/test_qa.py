@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.i18n import gettext_for
-from bot.qa import CONFIDENT, Engine, Kind
-from bot.render import render_answer
+from bot.core.i18n import gettext_for
+from bot.understanding.engine import CONFIDENT, Engine, Kind
+from bot.understanding.render import render_answer
 
 
 def plain(engine: Engine, question: str) -> str:

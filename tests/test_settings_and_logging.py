@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.logging_setup import SecretFilter
-from bot.settings import Settings, SettingsError
+from bot.core.logging_setup import SecretFilter
+from bot.core.settings import Settings, SettingsError
 
 
 def test_from_env_reads_every_variable(tmp_path: Path) -> None:

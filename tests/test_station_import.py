@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_loader import load_model
-from bot.content_models import QAEntry, Source, StationsFile
-from bot.i18n import gettext_for
-from bot.station_import import IMPORT_PUBLICATION, UnreadableFile, import_stations
-from bot.stations_render import render_import_report, render_row_error
+from bot.core.content_loader import load_model
+from bot.core.content_models import QAEntry, Source, StationsFile
+from bot.core.i18n import gettext_for
+from bot.stations.csv_import import IMPORT_PUBLICATION, UnreadableFile, import_stations
+from bot.stations.render import render_import_report, render_row_error
 
 HEADER = "name,city,district,address,lat,lon,kind,facilities,hours,phone"
 GOOD_ROWS = [

@@ -7,13 +7,13 @@ import random
 
 import pytest
 
-from bot.content_models import QAEntry, Source, Station
-from bot.geo import haversine_m, parse_location, valid_coordinates
-from bot.i18n import gettext_for
-from bot.qa import Kind, Query
-from bot.spatial_index import SpatialIndex
-from bot.stations import FAR_M, Listing, LocationRequest, Nearby, StationDirectory, meets, need_in
-from bot.stations_render import render_stations, venue_title
+from bot.core.content_models import QAEntry, Source, Station
+from bot.core.i18n import gettext_for
+from bot.stations.directory import FAR_M, Listing, LocationRequest, Nearby, StationDirectory, meets, need_in
+from bot.stations.geo import haversine_m, parse_location, valid_coordinates
+from bot.stations.render import render_stations, venue_title
+from bot.stations.spatial_index import SpatialIndex
+from bot.understanding.engine import Kind, Query
 
 SAMPLE = Source(publication="工人日报", date="2022-01", note="示例数据")
 REAL = Source(publication="工会工作人员导入", date="2026-11-25")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.content_loader import load_model
-from bot.content_models import StationsFile
+from bot.core.content_loader import load_model
+from bot.core.content_models import StationsFile
 from tests.conftest import CONTENT
 from tests.test_cli import KEYS, run
 

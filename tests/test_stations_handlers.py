@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.content_loader import load_model
-from bot.content_models import StationsFile
-from bot.geo import haversine_m
+from bot.core.content_loader import load_model
+from bot.core.content_models import StationsFile
+from bot.stations.geo import haversine_m
 from tests.conftest import CONTENT, ChatDriver, texts
 from tests.fake_bot_api import message_update
 

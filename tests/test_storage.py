@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import StorageError, TinyStore, atomic_write_text
+from bot.core.storage import StorageError, TinyStore, atomic_write_text
 
 
 def test_put_get_delete_round_trip(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from bot.storage import TinyStore
+    from bot.core.storage import TinyStore
     store = TinyStore(Path(sys.argv[1]))
     i = 0
     while True:

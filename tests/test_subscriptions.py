@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.storage import TinyStore
 from bot.services import Services
-from bot.storage import TinyStore
-from bot.subscriptions import SUBSCRIBERS
+from bot.staff.subscriptions import SUBSCRIBERS
 from tests.conftest import ChatDriver, texts
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from bot.textnorm import MAX_QUERY_CHARS, chinese_to_int, has_meaningful_text, int_to_chinese, normalise
+from bot.core.chinese import chinese_to_int, int_to_chinese
+from bot.understanding.normalise import MAX_QUERY_CHARS, has_meaningful_text, normalise
 
 SLIPS = {"公会": "工会", "劳摸": "劳模"}
 

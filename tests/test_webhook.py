@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.webhook import SECRET_HEADER, webhook_route
+from bot.guard.webhook_secret import SECRET_HEADER, webhook_route
 from tests.conftest import ROOT
 from tests.fake_bot_api import FakeBotAPI, message_update
 from tests.serving import Serving, serving

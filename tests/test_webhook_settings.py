@@ -1,11 +1,11 @@
-"""bot/webhook.py: a secret is always there in webhook mode, and the path never reveals it or the bot token."""
+"""bot/guard/webhook_secret.py: webhook mode always has a secret; the path never reveals it or the bot token."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings, SettingsError
-from bot.webhook import webhook_route, with_webhook
+from bot.core.settings import Settings, SettingsError
+from bot.guard.webhook_secret import webhook_route, with_webhook
 
 
 def test_polling_settings_are_unchanged() -> None:

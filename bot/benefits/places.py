@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.benefits_render import render_benefit
-from bot.content_models import Benefit, BenefitPolicy, QAEntry
-from bot.i18n import DEFAULT_LOCALE, gettext_for
-from bot.knowledge import Knowledge
-from bot.qa import Answer, Kind, Query
-from bot.textnorm import normalise
+from bot.benefits.render import render_benefit
+from bot.core.content_models import Benefit, BenefitPolicy, QAEntry
+from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.knowledge import Knowledge
+from bot.understanding.engine import Answer, Kind, Query
+from bot.understanding.normalise import normalise
 
 MIN_TERM = 2  # a single character (园, 票) names nothing
 

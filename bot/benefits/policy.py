@@ -1,7 +1,7 @@
 """Which model-worker benefits apply to a reader: the honour they hold and whether they still work.
 
 Pure decisions over ``BenefitPolicy``; the outcome carries a reason code and the
-renderer (``bot/benefits_render.py``) puts it into words.
+renderer (``bot/benefits/render.py``) puts it into words.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.content_models import Benefit, BenefitPolicy
+from bot.core.content_models import Benefit, BenefitPolicy
 
 OTHER = "x"  # the honour key of "其他/不确定"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.benefits import BenefitCheck, Reason, Status
-from bot.content_models import Benefit, BenefitPolicy
-from bot.i18n import N_
-from bot.render import Gettext, Rendered, sources_line
+from bot.benefits.policy import BenefitCheck, Reason, Status
+from bot.core.content_models import Benefit, BenefitPolicy
+from bot.core.i18n import N_
+from bot.understanding.render import Gettext, Rendered, sources_line
 
 STATUS_LABELS = {Status.SERVING: N_("在职"), Status.RETIRED: N_("已离退休")}
 

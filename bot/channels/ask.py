@@ -11,9 +11,9 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from bot.i18n import DEFAULT_LOCALE, gettext_for
-from bot.qa import Answer, Engine
-from bot.render import Rendered, format_source, render_answer
+from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.understanding.engine import Answer, Engine
+from bot.understanding.render import Rendered, format_source, render_answer
 
 Special = Callable[[dict[str, Any]], dict[str, Any] | None]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.ask import Special, answer_json, error_result
-from bot.geo import parse_location
-from bot.stations import NEEDS, StationDirectory, is_need
+from bot.stations.directory import NEEDS, StationDirectory, is_need
+from bot.stations.geo import parse_location
 
 
 def location_special(stations: StationDirectory) -> Special:

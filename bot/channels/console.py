@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.channels.console_loans import ConsoleLoan
-from bot.i18n import DEFAULT_LOCALE, gettext_for
-from bot.qa import Answer, Engine, Kind
-from bot.render import render_answer
+from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.understanding.engine import Answer, Engine, Kind
+from bot.understanding.render import render_answer
 
 QUIT_WORDS = {"quit", "exit", "q", "退出"}
 

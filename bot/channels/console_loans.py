@@ -6,10 +6,19 @@ are typed. Typing 贷款测评 again while a questionnaire is open offers 继续
 
 from __future__ import annotations
 
-from bot import loans_render
-from bot.content_models import LoansFile
-from bot.loans import RESUME_CHOICES, START_WORDS, Action, Choice, FormState, LoanForm, Outcome, parse_resume
-from bot.render import Gettext
+from bot.core.content_models import LoansFile
+from bot.loans.questionnaire import (
+    RESUME_CHOICES,
+    START_WORDS,
+    Action,
+    Choice,
+    FormState,
+    LoanForm,
+    Outcome,
+    parse_resume,
+)
+from bot.loans import render as loans_render
+from bot.understanding.render import Gettext
 
 
 class ConsoleLoan:

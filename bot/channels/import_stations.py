@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.content_loader import load_model
-from bot.content_models import StationsFile
-from bot.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.content_loader import load_model
+from bot.core.content_models import StationsFile
+from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.settings import Settings
 from bot.services import IMPORTED_STATIONS
-from bot.settings import Settings
-from bot.station_import import COLUMNS, UnreadableFile, import_stations
-from bot.stations_render import render_import_report, render_unreadable, render_write_failed
+from bot.stations.csv_import import COLUMNS, UnreadableFile, import_stations
+from bot.stations.render import render_import_report, render_unreadable, render_write_failed
 
 
 def main(path: Path, settings: Settings) -> int:

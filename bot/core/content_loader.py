@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from bot.content_models import (
+from bot.core.content_models import (
     BenefitsFile,
     FaqFile,
     LawFile,

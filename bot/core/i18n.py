@@ -22,8 +22,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from bot.settings import ROOT
-from bot.textnorm import int_to_chinese
+from bot.core.chinese import int_to_chinese
+from bot.core.settings import ROOT
 
 LOCALES_DIR = ROOT / "locales"
 DOMAIN = "messages"

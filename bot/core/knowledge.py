@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content_loader import ContentFiles, load_content
-from bot.content_models import Article, Chapter, QAEntry, Source, Topic
+from bot.core.content_loader import ContentFiles, load_content
+from bot.core.content_models import Article, Chapter, QAEntry, Source, Topic
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.i18n import SUPPORTED
-from bot.storage import Store
+from bot.core.i18n import SUPPORTED
+from bot.core.storage import Store
 
 USERS = "users"
 

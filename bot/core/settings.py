@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: bot/core/settings.py → ../..
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.settings import Settings, SettingsError
+from bot.core.settings import Settings, SettingsError
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token

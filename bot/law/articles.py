@@ -10,9 +10,10 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.content_models import Article, Chapter, QAEntry
-from bot.knowledge import Knowledge, Law
-from bot.textnorm import chinese_to_int, normalise
+from bot.core.chinese import chinese_to_int
+from bot.core.content_models import Article, Chapter, QAEntry
+from bot.core.knowledge import Knowledge, Law
+from bot.understanding.normalise import normalise
 
 PAGE_SIZE = 8  # article buttons per chapter page: fits a phone screen without scrolling
 MAX_MATCHES = 10  # keyword hits listed; more means the keyword is too broad to be useful

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.content_models import Article, Chapter, QAEntry
-from bot.knowledge import Law
-from bot.law import ChapterPage, KeywordMatches
-from bot.render import Gettext, Rendered, knowledge_body, sources_line
+from bot.core.content_models import Article, Chapter, QAEntry
+from bot.core.knowledge import Law
+from bot.law.articles import ChapterPage, KeywordMatches
+from bot.understanding.render import Gettext, Rendered, knowledge_body, sources_line
 
 LABEL_PREVIEW = 14  # characters of an article's opening shown on its button
 

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.textnorm import to_simplified
+from bot.core.chinese import to_simplified
 
 MAX_AMOUNT = 1_000_000_000  # beyond any personal loan: a typo or a joke, not an amount to compare
 SMALL_WITHOUT_UNIT = 1000  # "5" alone is more likely 5万 than 5 yuan, so ask rather than guess

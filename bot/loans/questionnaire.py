@@ -1,6 +1,6 @@
 """The loan eligibility questionnaire as a channel-neutral state machine.
 
-Telegram (handlers/loans.py) and the console both drive it: they show ``prompt(state)``,
+Telegram (handlers/topics/loans.py) and the console both drive it: they show ``prompt(state)``,
 feed what the user pressed or typed to ``press``/``type``, and render the ``Outcome``.
 The state is a small JSON-safe dict so that it can live in PTB's ``user_data`` and
 survive a restart with persistence. Who is eligible is decided by the rules in
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.content_models import OTHER_GROUP, LoanProgramme, LoanRule, LoansFile, LoanWhen
-from bot.loan_amount import parse_amount
-from bot.textnorm import has_meaningful_text, to_simplified
+from bot.core.chinese import to_simplified
+from bot.core.content_models import OTHER_GROUP, LoanProgramme, LoanRule, LoansFile, LoanWhen
+from bot.loans.amount import parse_amount
+from bot.understanding.normalise import has_meaningful_text
 
 log = logging.getLogger(__name__)
 

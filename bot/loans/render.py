@@ -7,10 +7,10 @@ Telegram, numbers and words in the console).
 
 from __future__ import annotations
 
-from bot.content_models import OTHER_GROUP, LoanProgramme
-from bot.i18n import N_
-from bot.loan_amount import AmountProblem
-from bot.loans import (
+from bot.core.content_models import OTHER_GROUP, LoanProgramme
+from bot.core.i18n import N_
+from bot.loans.amount import AmountProblem
+from bot.loans.questionnaire import (
     OTHER_CITY,
     STEPS,
     Action,
@@ -25,7 +25,7 @@ from bot.loans import (
     Step,
     Verdict,
 )
-from bot.render import Gettext, Rendered, sources_line
+from bot.understanding.render import Gettext, Rendered, sources_line
 
 QUESTIONS = {
     Step.GROUP: N_("您属于哪一类人员？"),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.announcements import Counts, Target
-from bot.delivery import Report
-from bot.i18n import N_
-from bot.render import Gettext
-from bot.subscriptions import Options, Subscriber
+from bot.core.i18n import N_
+from bot.staff.announcements import Counts, Target
+from bot.staff.delivery import Report
+from bot.staff.subscriptions import Options, Subscriber
+from bot.understanding.render import Gettext
 
 ERRORS = {
     "empty_text": N_("通知内容是空的，请重新输入。"),

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
-from bot.announce_html import check_html
-from bot.storage import Doc, Journal, Store
-from bot.subscriptions import Subscriptions
+from bot.core.storage import Doc, Journal, Store
+from bot.staff.notice_html import check_html
+from bot.staff.subscriptions import Subscriptions
 
 ANNOUNCEMENTS = "announcements"
 PLANS = "announcement_plans"  # announcement id → the frozen recipient list

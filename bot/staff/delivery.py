@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.announcements import Announcements, Counts, Outcome, Status
+from bot.staff.announcements import Announcements, Counts, Outcome, Status
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.qa import Answer, Kind
-from bot.storage import Journal
-from bot.textnorm import normalise
+from bot.core.storage import Journal
+from bot.understanding.engine import Answer, Kind
+from bot.understanding.normalise import normalise
 
 UNANSWERED = frozenset({Kind.UNSURE, Kind.OFF_TOPIC})
 REPORT_DAYS = 7

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.feedback import Report
-from bot.render import Gettext
+from bot.staff.feedback import Report
+from bot.understanding.render import Gettext
 
 SHOWN_CHARS = 60  # a long question is cut in the list; staff recognise it by its start
 

@@ -10,8 +10,8 @@ import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from bot.feedback import Clock, Question
-from bot.storage import Store
+from bot.core.storage import Store
+from bot.staff.feedback import Clock, Question
 
 HANDOFFS = "handoffs"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.handoff import Refusal
-from bot.i18n import N_
-from bot.render import Gettext
+from bot.core.i18n import N_
+from bot.staff.handoff import Refusal
+from bot.understanding.render import Gettext
 
 REFUSALS = {
     Refusal.NO_STAFF: N_("抱歉，目前没有开通人工服务。请换个说法再问我，或者发送 /help 看看我能回答什么。"),

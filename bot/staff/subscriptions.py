@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.content_loader import load_model
-from bot.content_models import SubscriptionsFile
-from bot.storage import Doc, Store
+from bot.core.content_loader import load_model
+from bot.core.content_models import SubscriptionsFile
+from bot.core.storage import Doc, Store
 
 SUBSCRIBERS = "subscribers"
 OPTIONS_FILE = "subscriptions.json"

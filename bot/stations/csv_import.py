@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.content_models import QAEntry, Source, Station, StationsFile
-from bot.storage import atomic_write_text
+from bot.core.content_models import QAEntry, Source, Station, StationsFile
+from bot.core.storage import atomic_write_text
 
 COLUMNS = ("name", "city", "district", "address", "lat", "lon", "kind", "facilities", "hours", "phone")
 REQUIRED = ("name", "city", "address", "lat", "lon", "kind")

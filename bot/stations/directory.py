@@ -1,7 +1,7 @@
 """Outdoor-worker service stations: the nearest to a location, and those in a named place.
 
 Channel-neutral: functions return data (stations, distances, reason flags); the words
-are added by ``bot/stations_render.py``. The directory is built once at start-up from
+are added by ``bot/stations/render.py``. The directory is built once at start-up from
 the station file (the staff-imported one when present) and answers every look-up from
 in-memory indexes, so a query costs the same at 20 stations as at 180,000.
 """
@@ -16,10 +16,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.content_models import QAEntry, Source, Station, StationsFile
-from bot.geo import valid_coordinates
-from bot.qa import Answer, Kind, Query
-from bot.spatial_index import SpatialIndex
+from bot.core.content_models import QAEntry, Source, Station, StationsFile
+from bot.stations.geo import valid_coordinates
+from bot.stations.spatial_index import SpatialIndex
+from bot.understanding.engine import Answer, Kind, Query
 
 NEAREST = 3
 FAR_M = 50_000  # beyond this the nearest station is no help on foot: say so plainly

@@ -7,12 +7,12 @@ for a real one.
 
 from __future__ import annotations
 
-from bot.content_models import Station
-from bot.i18n import N_
-from bot.qa import Answer
-from bot.render import Gettext, Rendered, knowledge_body, sources_line
-from bot.station_import import ImportResult, RowError
-from bot.stations import FAR_M, Listing, LocationRequest, Nearby
+from bot.core.content_models import Station
+from bot.core.i18n import N_
+from bot.stations.csv_import import ImportResult, RowError
+from bot.stations.directory import FAR_M, Listing, LocationRequest, Nearby
+from bot.understanding.engine import Answer
+from bot.understanding.render import Gettext, Rendered, knowledge_body, sources_line
 
 NEED_LABELS = {
     "charge": N_("能充电"),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.spatial import cKDTree
 
-from bot.geo import EARTH_RADIUS_M, unit_vector
+from bot.stations.geo import EARTH_RADIUS_M, unit_vector
 
 
 def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

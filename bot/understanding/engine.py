@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.content_models import Source
-from bot.knowledge import Knowledge
-from bot.search import BM25Index, Hit, Tokenizer
-from bot.textnorm import has_meaningful_text, normalise
+from bot.core.content_models import Source
+from bot.core.knowledge import Knowledge
+from bot.understanding.normalise import has_meaningful_text, normalise
+from bot.understanding.search import BM25Index, Hit, Tokenizer
 
 CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:

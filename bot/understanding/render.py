@@ -6,11 +6,12 @@ style them (Telegram makes the heading bold; the console prints them as they are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.content_models import Source
-from bot.i18n import DEFAULT_LOCALE, N_, Localizer, gettext_for
-from bot.qa import Answer, Kind
+from bot.core.content_models import Source
+from bot.core.i18n import DEFAULT_LOCALE, N_, Localizer, gettext_for
+from bot.understanding.engine import Answer, Kind
 
 # What renderers receive: call it like gettext (``_("…")``); it also converts knowledge text
 # to the reader's script (``_.content``) and formats numbers, money, dates and distances.
@@ -33,6 +34,16 @@ class Rendered:
 
     def plain(self) -> str:
         return "\n\n".join(part for part in (self.heading, self.body, self.source_line) if part)
+
+
+KindRenderer = Callable[[Answer, Gettext], Rendered]
+_KIND_RENDERERS: dict[Kind, KindRenderer] = {}
+
+
+def register_renderer(kind: Kind, renderer: KindRenderer) -> None:
+    """Let a topic render the answers only it produces (station lists): this layer names no topic,
+    and the composition root that wires the topic's resolver into the engine wires its renderer too."""
+    _KIND_RENDERERS[kind] = renderer
 
 
 def format_source(source: Source, _: Gettext | None = None) -> str:
@@ -64,10 +75,8 @@ def knowledge_body(text: str, _: Gettext, english: str | None = None) -> str:
 
 
 def render_answer(answer: Answer, _: Gettext) -> Rendered:
-    if answer.kind is Kind.STATIONS:
-        from bot.stations_render import render_stations  # here, not on top: it builds on this module
-
-        return render_stations(answer, _)
+    if (topic_renderer := _KIND_RENDERERS.get(answer.kind)) is not None:
+        return topic_renderer(answer, _)
     if answer.kind in (Kind.ENTRY, Kind.ARTICLE):
         heading = _.content(answer.title)
         if answer.kind is Kind.ARTICLE:

@@ -7,10 +7,10 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.i18n import N_
-from bot.render import Gettext, capabilities
+from bot.core.i18n import N_
+from bot.understanding.render import Gettext, capabilities
+from handlers.chat.menu import open_topic
 from handlers.context import BotContext
-from handlers.menu import open_topic
 
 log = logging.getLogger(__name__)
 

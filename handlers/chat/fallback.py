@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from handlers.common import unreadable
+from handlers.chat.common import unreadable
 from handlers.context import BotContext
 
 

@@ -7,10 +7,10 @@ import logging
 from telegram import Message, Update
 from telegram.constants import ParseMode
 
-from bot.qa import Answer
+from bot.understanding.engine import Answer
+from handlers.chat.render import answer_html, answer_keyboard, split_message
 from handlers.context import BotContext
-from handlers.feedback import record_unanswered
-from handlers.render import answer_html, answer_keyboard, split_message
+from handlers.staff.feedback import record_unanswered
 
 log = logging.getLogger(__name__)
 

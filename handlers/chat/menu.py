@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.i18n import N_
-from handlers.benefits import open_benefits
+from bot.core.i18n import N_
 from handlers.context import BotContext
-from handlers.law import open_law
-from handlers.loans import open_questionnaire
-from handlers.stations import open_stations
+from handlers.topics.benefits import open_benefits
+from handlers.topics.law import open_law
+from handlers.topics.loans import open_questionnaire
+from handlers.topics.stations import open_stations
 
 Opener = Callable[[Update, BotContext], Awaitable[object]]
 

@@ -6,14 +6,14 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.qa import Answer
-from bot.render import Gettext, Rendered, render_answer
-from handlers.benefits_keyboards import check_rows
+from bot.understanding.engine import Answer
+from bot.understanding.render import Gettext, Rendered, render_answer
 from handlers.context import BotContext
-from handlers.feedback import vote_rows
-from handlers.handoff import handoff_rows
-from handlers.law_keyboards import article_answer_rows
-from handlers.stations_keyboards import station_answer_rows
+from handlers.staff.feedback import vote_rows
+from handlers.staff.handoff import handoff_rows
+from handlers.topics.benefits_keyboards import check_rows
+from handlers.topics.law_keyboards import article_answer_rows
+from handlers.topics.stations_keyboards import station_answer_rows
 
 MAX_MESSAGE = 4096
 BUTTON_TEXT = 60

@@ -10,8 +10,8 @@ import logging
 from telegram import MessageEntity, Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.flood import FloodGuard, Verdict
-from bot.gate import Route, route
+from bot.guard.chat_gate import Route, route
+from bot.guard.flood import FloodGuard, Verdict
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

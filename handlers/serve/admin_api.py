@@ -16,9 +16,9 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.announcements import AnnouncementError, Target
-from handlers.broadcast import schedule_announcement
-from handlers.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
+from bot.staff.announcements import AnnouncementError, Target
+from handlers.serve.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
+from handlers.staff.broadcast import schedule_announcement
 
 log = logging.getLogger(__name__)
 

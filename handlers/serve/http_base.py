@@ -12,8 +12,8 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.guard.webhook_secret import WebhookRoute
 from bot.services import Services
-from bot.webhook import WebhookRoute
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The aiohttp server beside the bot: /healthz always, the admin API with ADMIN_API_TOKEN, updates in webhook mode.
 
 One aiohttp application per process, built here; the views live in one module per role
-(``handlers/admin_api.py``, ``handlers/webhook.py``).
+(``handlers/serve/admin_api.py``, ``handlers/serve/webhook.py``).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.guard.webhook_secret import WebhookRoute
 from bot.services import Services
-from bot.webhook import WebhookRoute
-from handlers import admin_api, webhook
-from handlers.http_base import APPLICATION, SERVICES, WEBHOOK, json_errors
+from handlers.serve import admin_api, webhook
+from handlers.serve.http_base import APPLICATION, SERVICES, WEBHOOK, json_errors
 
 
 async def healthz(request: web.Request) -> web.Response:

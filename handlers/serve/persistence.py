@@ -1,7 +1,7 @@
 """python-telegram-bot persistence in the project's Store, so state survives a restart.
 
 user_data, chat_data, conversation states (unfinished questionnaires) and the callback-data
-cache are kept as JSON documents in ``bot/storage.py`` collections, not pickled: the file
+cache are kept as JSON documents in ``bot/core/storage.py`` collections, not pickled: the file
 stays readable, diffable and safe to load. ``bot_data`` is not persisted: it holds the
 live ``Services`` object, rebuilt at every start.
 
@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BasePersistence, PersistenceInput
 
-from bot.storage import Doc, StorageError, Store
+from bot.core.storage import Doc, StorageError, Store
 
 log = logging.getLogger(__name__)
 

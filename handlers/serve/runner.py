@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.guard.webhook_secret import webhook_route
 from bot.services import Services
-from bot.webhook import webhook_route
 from handlers.app import build_application
-from handlers.http_server import build_web_app
+from handlers.serve.http_server import build_web_app
 
 log = logging.getLogger(__name__)
 

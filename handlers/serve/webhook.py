@@ -12,8 +12,8 @@ import logging
 from aiohttp import web
 from telegram import Update
 
-from bot.webhook import SECRET_HEADER, WebhookRoute
-from handlers.http_base import APPLICATION, WEBHOOK, ApiError, json_error
+from bot.guard.webhook_secret import SECRET_HEADER, WebhookRoute
+from handlers.serve.http_base import APPLICATION, WEBHOOK, ApiError, json_error
 
 log = logging.getLogger(__name__)
 

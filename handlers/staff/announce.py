@@ -15,11 +15,11 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.announce_render import error_text, target_text
-from bot.announcements import SHANGHAI, AnnouncementError, Target, validate_text
-from handlers.broadcast import schedule_announcement
+from bot.staff.announce_render import error_text, target_text
+from bot.staff.announcements import SHANGHAI, AnnouncementError, Target, validate_text
 from handlers.context import BotContext
-from handlers.staff import is_staff, refuse, staff_only
+from handlers.staff.access import is_staff, refuse, staff_only
+from handlers.staff.broadcast import schedule_announcement
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The thin Telegram side of delivery: map PTB errors to outcomes, arm jobs, show progress.
 
-Everything that decides (order, pacing, retries, durable progress) is in ``bot/delivery.py``.
+Everything that decides (order, pacing, retries, durable progress) is in ``bot/staff/delivery.py``.
 Announcements run one at a time per process, so two notices never compete for the
 rate limit and a chat never gets two messages in the same second from us.
 """
@@ -29,12 +29,12 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.announce_render import progress_text, report_text
-from bot.announcements import Announcement, Counts, Status
-from bot.delivery import OK, Delivery, Kind, Policy, Report, Send, SendResult
-from bot.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.settings import Settings
 from bot.services import Services
-from bot.settings import Settings
+from bot.staff.announce_render import progress_text, report_text
+from bot.staff.announcements import Announcement, Counts, Status
+from bot.staff.delivery import OK, Delivery, Kind, Policy, Report, Send, SendResult
 
 log = logging.getLogger(__name__)
 

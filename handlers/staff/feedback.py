@@ -8,12 +8,12 @@ import logging
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.feedback import Vote
-from bot.feedback_render import render_report
-from bot.i18n import N_
-from bot.qa import Answer, Engine, Kind
+from bot.core.i18n import N_
+from bot.staff.feedback import Vote
+from bot.staff.feedback_render import render_report
+from bot.understanding.engine import Answer, Engine, Kind
 from handlers.context import BotContext
-from handlers.staff import staff_only
+from handlers.staff.access import staff_only
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from telegram import InlineKeyboardButton, Message, ReplyParameters, Update, Use
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import handoff_render as words
-from bot.feedback import UNANSWERED, Question
-from bot.handoff import HandOff, Refusal
-from bot.i18n import DEFAULT_LOCALE, N_, gettext_for
-from bot.qa import Answer
-from bot.settings import Settings
+from bot.core.i18n import DEFAULT_LOCALE, N_, gettext_for
+from bot.core.settings import Settings
+from bot.staff import handoff_render as words
+from bot.staff.feedback import UNANSWERED, Question
+from bot.staff.handoff import HandOff, Refusal
+from bot.understanding.engine import Answer
 from handlers.context import BotContext
-from handlers.staff import is_staff, refuse
+from handlers.staff.access import is_staff, refuse
 
 log = logging.getLogger(__name__)
 

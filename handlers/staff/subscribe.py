@@ -6,8 +6,8 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.announce_render import subscription_text
-from bot.subscriptions import Subscriber
+from bot.staff.announce_render import subscription_text
+from bot.staff.subscriptions import Subscriber
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

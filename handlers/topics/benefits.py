@@ -11,15 +11,15 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import benefits_render as words
-from bot.benefits import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
-from bot.content_models import BenefitPolicy
-from bot.i18n import N_
-from bot.render import Gettext
-from handlers.benefits_keyboards import START
+from bot.benefits.policy import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
+from bot.benefits import render as words
+from bot.core.content_models import BenefitPolicy
+from bot.core.i18n import N_
+from bot.understanding.render import Gettext
+from handlers.chat.edit import View, show_pressed
+from handlers.chat.render import to_html
 from handlers.context import BotContext
-from handlers.edit import View, show_pressed
-from handlers.render import to_html
+from handlers.topics.benefits_keyboards import START
 
 STALE = N_("这个按钮已经失效了，请发送 /start benefits 重新查询劳模待遇。")
 

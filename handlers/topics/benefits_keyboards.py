@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
-from bot.qa import Answer, Kind
+from bot.understanding.engine import Answer, Kind
 from handlers.context import BotContext
 
 START = "ben:p"  # the check's first step

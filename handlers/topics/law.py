@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.i18n import N_
-from bot.law import chapter_page, lookup, overview_entry
-from bot.law_render import chapter_page_text, keyword_text, law_menu
-from bot.qa import Kind
+from bot.core.i18n import N_
+from bot.law.articles import chapter_page, lookup, overview_entry
+from bot.law.render import chapter_page_text, keyword_text, law_menu
+from bot.understanding.engine import Kind
+from handlers.chat.edit import View, show_pressed
+from handlers.chat.faq import send_answer
+from handlers.chat.render import answer_html, to_html
 from handlers.context import BotContext
-from handlers.edit import View, show_pressed
-from handlers.faq import send_answer
-from handlers.law_keyboards import article_list_rows, article_rows, chapter_keyboard, contents_keyboard
-from handlers.render import answer_html, to_html
+from handlers.topics.law_keyboards import article_list_rows, article_rows, chapter_keyboard, contents_keyboard
 
 STALE = N_("这个按钮已经失效了，请发送 /law 重新打开工会法目录。")
 

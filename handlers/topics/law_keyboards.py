@@ -10,12 +10,12 @@ from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import law_render
-from bot.content_models import Article
-from bot.knowledge import Law
-from bot.law import OVERVIEW_ARTICLES, ChapterPage, neighbours, page_of
-from bot.qa import Answer, Kind
-from bot.render import Gettext
+from bot.core.content_models import Article
+from bot.core.knowledge import Law
+from bot.law.articles import OVERVIEW_ARTICLES, ChapterPage, neighbours, page_of
+from bot.law import render as law_render
+from bot.understanding.engine import Answer, Kind
+from bot.understanding.render import Gettext
 from handlers.context import BotContext
 
 PREFIX = "law:"

@@ -1,4 +1,4 @@
-"""The loan questionnaire in Telegram: a ConversationHandler over the state machine in bot/loans.py.
+"""The loan questionnaire in Telegram: a ConversationHandler over the state machine in bot/loans/questionnaire.py.
 
 This module only renders steps as messages and buttons. The answers live in
 ``user_data["loan"]`` (a JSON-safe dict), the single source of truth: the conversation
@@ -24,11 +24,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import loans_render
-from bot.loans import START_WORDS, Action, FormState, LoanForm, Outcome, parse_resume
-from handlers import faq
+from bot.loans.questionnaire import START_WORDS, Action, FormState, LoanForm, Outcome, parse_resume
+from bot.loans import render as loans_render
+from handlers.chat import faq
+from handlers.chat.render import split_message, to_html
 from handlers.context import BotContext
-from handlers.loans_keyboards import (
+from handlers.topics.loans_keyboards import (
     BACK,
     CANCEL,
     PREFIX,
@@ -38,7 +39,6 @@ from handlers.loans_keyboards import (
     resume_keyboard,
     step_keyboard,
 )
-from handlers.render import split_message, to_html
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.loans import RESUME_CHOICES, FormState, LoanForm
-from bot.loans_render import choice_label
-from bot.render import Gettext
+from bot.loans.questionnaire import RESUME_CHOICES, FormState, LoanForm
+from bot.loans.render import choice_label
+from bot.understanding.render import Gettext
 
 PREFIX = "loan:"
 BACK = "back"

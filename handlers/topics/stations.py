@@ -10,12 +10,12 @@ import logging
 
 from telegram import Message, Update
 
-from bot.geo import valid_coordinates
-from bot.i18n import N_
-from bot.stations_render import venue_title
+from bot.core.i18n import N_
+from bot.stations.geo import valid_coordinates
+from bot.stations.render import venue_title
+from handlers.chat.faq import send_answer
 from handlers.context import BotContext
-from handlers.faq import send_answer
-from handlers.stations_keyboards import location_keyboard, parse_filter
+from handlers.topics.stations_keyboards import location_keyboard, parse_filter
 
 log = logging.getLogger(__name__)
 

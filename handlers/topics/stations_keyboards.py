@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.geo import valid_coordinates
-from bot.i18n import N_
-from bot.qa import Answer, Kind
-from bot.render import Gettext
-from bot.stations import Nearby, is_need
-from bot.stations_render import need_label
+from bot.core.i18n import N_
+from bot.stations.directory import Nearby, is_need
+from bot.stations.geo import valid_coordinates
+from bot.stations.render import need_label
+from bot.understanding.engine import Answer, Kind
+from bot.understanding.render import Gettext
 from handlers.context import BotContext
 
 PREFIX = "st:"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.channels.ask import answer_json
-from bot.qa import Engine
-from bot.textnorm import to_simplified
+from bot.core.chinese import to_simplified
+from bot.understanding.engine import Engine
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
