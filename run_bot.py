@@ -6,6 +6,7 @@ python run_bot.py ask "问题"          print the answer as a user reads it (--j
 python run_bot.py ask --jsonl        answer {"q": ...} objects read line by line from stdin
                                      ({"location": [lat, lon]} lines get the nearest stations)
 python run_bot.py import-stations FILE.csv   replace the station set (staff; see README)
+python run_bot.py migrate            bring the store (DATABASE_URL, else SQLite in DATA_DIR) to the newest schema
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("console", help="chat in the terminal")
     stations = sub.add_parser("import-stations", help="replace the station set from a CSV file (UTF-8 or GB18030)")
     stations.add_argument("file", type=Path)
+    sub.add_parser("migrate", help="apply the store's schema migrations (also done at every start)")
     return parser.parse_args(argv)
 
 
@@ -66,6 +68,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.channels import import_stations
 
         return import_stations.main(args.file, settings)
+    if args.command == "migrate":
+        from bot.channels import migrate
+
+        return migrate.main(settings)
     if args.command == "console" or not settings.bot_token:
         from bot.channels.console import run_console
 
@@ -74,14 +80,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_telegram(settings: Settings) -> int:
-    from bot.services import build_services
+    from bot.core.storage import StorageError
     from handlers.serve.runner import run
 
-    services = build_services(settings)
     try:
-        return run(services)
-    finally:
-        services.close()
+        return run(settings)
+    except StorageError as exc:  # e.g. a second process on the same SQLite DATA_DIR: refused, the first runs on
+        print(f"存储不可用 / store unavailable: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 
 from bot.benefits.places import BenefitPlaces
+from bot.core.db.retention import prune
 from bot.core.knowledge import Knowledge
+from bot.core.member_state import MemberState
 from bot.core.preferences import Preferences
 from bot.core.settings import Settings
-from bot.core.storage import Journal, Store, open_journal, open_store
+from bot.core.storage import Store, open_store
 from bot.staff.announcements import Announcements
+from bot.staff.delivery_queue import DeliveryQueue
 from bot.staff.feedback import Feedback
 from bot.staff.handoff import HandOffs
+from bot.staff.legacy import import_staff
 from bot.staff.subscriptions import Options, Subscriptions
 from bot.stations.directory import StationDirectory
 from bot.stations.render import render_stations
@@ -28,16 +35,20 @@ class Services:
     engine: Engine
     store: Store
     preferences: Preferences
-    journal: Journal
+    member_state: MemberState
     subscriptions: Subscriptions
     announcements: Announcements
+    deliveries: DeliveryQueue  # this instance's hands on the shared delivery queue
     feedback: Feedback
     handoffs: HandOffs
     stations: StationDirectory
 
-    def close(self) -> None:
-        self.journal.close()
-        self.store.close()
+    async def prune(self) -> dict[str, int]:
+        """The daily retention sweep (old feedback, finished conversations, closed hand-offs)."""
+        return await prune(self.store, self.settings.feedback_days)
+
+    async def close(self) -> None:
+        await self.store.close()
 
 
 def load_engine(settings: Settings) -> Engine:
@@ -53,24 +64,32 @@ def load_engine_and_stations(settings: Settings) -> tuple[Engine, StationDirecto
     return Engine(knowledge, resolvers=(stations.resolve, BenefitPlaces.from_knowledge(knowledge))), stations
 
 
-def build_services(settings: Settings, prebuilt: tuple[Engine, StationDirectory] | None = None) -> Services:
-    """Everything a channel needs; ``prebuilt`` reuses an engine (its index takes a second to build)."""
+def instance_name() -> str:
+    """Who holds a claim or a lease: this host, this process, and a nonce for a restart that reuses a pid."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+async def build_services(settings: Settings, prebuilt: tuple[Engine, StationDirectory] | None = None) -> Services:
+    """Everything a channel needs; ``prebuilt`` reuses an engine (its index takes a second to build).
+
+    Opens the store (migrating it, importing an old state.json once); raises ``StoreLocked``
+    when another process already writes this SQLite store.
+    """
     engine, stations = prebuilt or load_engine_and_stations(settings)
-    knowledge = engine.knowledge
-    store = open_store(settings.data_dir)
-    journal = open_journal(settings.data_dir)
-    subscriptions = Subscriptions(store, Options.load(settings.content_dir))
-    announcements = Announcements(store, subscriptions, journal)
+    options = Options.load(settings.content_dir)  # content errors before the store is opened
+    store = await open_store(settings.data_dir, settings.database_url, importers=(import_staff,))
+    subscriptions = Subscriptions(store, options)
     return Services(
         settings,
-        knowledge,
+        engine.knowledge,
         engine,
         store,
         Preferences(store),
-        journal,
+        MemberState(store),
         subscriptions,
-        announcements,
-        Feedback(journal),
+        Announcements(store, subscriptions),
+        DeliveryQueue(store, instance_name(), settings.broadcast_lease),
+        Feedback(store),
         HandOffs(store, settings.staff_chat_id),
         stations,
     )

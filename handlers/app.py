@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -18,6 +20,7 @@ from telegram.ext import (
 
 from bot.core.i18n import N_, gettext_for
 from bot.services import Services
+from bot.staff.announcement import SHANGHAI
 from handlers.chat import common, fallback, faq, language, menu
 from handlers.context import BotContext
 from handlers.guard.gate import add_gates
@@ -36,6 +39,7 @@ COMMANDS = (
     ("settings", N_("通知订阅设置")),
     ("unsubscribe", N_("退订工会通知")),
 )
+PRUNE_AT = dt.time(4, 0, tzinfo=SHANGHAI)  # the quiet hour for the daily retention sweep
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
 
@@ -48,9 +52,15 @@ async def register_commands(application: Application) -> None:
         await application.bot.set_my_commands(commands, language_code=language_code)
 
 
+async def prune_store(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily retention sweep: old feedback, finished conversations, closed hand-offs."""
+    await context.bot_data["services"].prune()
+
+
 async def on_startup(application: Application) -> None:
     await register_commands(application)
     await broadcast.rearm(application)  # scheduled and interrupted announcements survive a restart
+    application.job_queue.run_daily(prune_store, PRUNE_AT, name="retention", job_kwargs=broadcast.JOB_KWARGS)
 
 
 def add_handlers(application: Application) -> None:

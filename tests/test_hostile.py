@@ -268,7 +268,7 @@ def _parsers() -> dict[str, tuple[Callable[[Any], object], st.SearchStrategy[Any
     """Each parser with the input it meets and the refusal it may raise (anything else is a bug)."""
     from bot.loans.amount import parse_amount
     from bot.loans.questionnaire import parse_resume
-    from bot.staff.announcements import AnnouncementError, parse_send_at, validate_text
+    from bot.staff.announcement import AnnouncementError, parse_send_at, validate_text
     from bot.stations.csv_import import COLUMNS, UnreadableFile, decode, parse_rows
     from bot.stations.geo import parse_location
     from handlers.serve.admin_api import parse_body

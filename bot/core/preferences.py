@@ -1,23 +1,29 @@
-"""Per-user preferences (the locale for now), kept in the store so they survive restarts."""
+"""Per-member preferences (the locale for now): one row per member in the store, read per update."""
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import select
+
+from bot.core.db.schema import members
+from bot.core.db.upsert import upsert
 from bot.core.i18n import SUPPORTED
 from bot.core.storage import Store
-
-USERS = "users"
 
 
 class Preferences:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def locale(self, user_id: int) -> str | None:
-        doc = self._store.get(USERS, str(user_id))
-        return doc.get("locale") if doc else None
+    async def locale(self, user_id: int) -> str | None:
+        async with self._store.connect() as connection:
+            return await connection.scalar(select(members.c.locale).where(members.c.user_id == user_id))
 
-    def set_locale(self, user_id: int, locale: str) -> None:
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        """Durable when it returns: one row written."""
         if locale not in SUPPORTED:
             raise ValueError(f"unsupported locale {locale!r}")
-        doc = self._store.get(USERS, str(user_id)) or {}
-        self._store.put(USERS, str(user_id), {**doc, "locale": locale})
+        statement = upsert(self._store.dialect, members, ["user_id"])
+        async with self._store.begin() as connection:
+            await connection.execute(statement, {"user_id": user_id, "locale": locale, "updated_at": time.time()})

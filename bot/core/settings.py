@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: bot/core/settings.py → ../..
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -31,6 +32,15 @@ def _optional_int(name: str, raw: str | None) -> int | None:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    value = _optional_int(name, raw)
+    if value is None:
+        return default
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive whole number, got {raw!r}")
+    return value
+
+
 def _float(name: str, raw: str | None, default: float) -> float:
     if raw is None or not raw.strip():
         return default
@@ -41,6 +51,16 @@ def _float(name: str, raw: str | None, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _password(url: str | None) -> str | None:
+    """The password in ``scheme://user:password@host/db``, which a log line must never show."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -64,11 +84,15 @@ class Settings:
     broadcast_rate: float = 30.0  # messages per second overall
     per_chat_rate: float = 1.0  # messages per second to one chat
     log_level: str = "INFO"
+    database_url: str | None = field(default=None, repr=False)  # postgresql://…; None: SQLite in data_dir
+    feedback_days: int = 180  # feedback older than this is pruned by the daily job
+    broadcast_lease: float = 30.0  # seconds an instance holds claimed recipients without renewing
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """The values a log line must never contain."""
-        return tuple(s for s in (self.bot_token, self.admin_api_token, self.webhook_secret) if s)
+        database = (self.database_url, _password(self.database_url))
+        return tuple(s for s in (self.bot_token, self.admin_api_token, self.webhook_secret, *database) if s)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,4 +114,7 @@ class Settings:
             broadcast_rate=_float("BROADCAST_RATE", env.get("BROADCAST_RATE"), 30.0),
             per_chat_rate=_float("PER_CHAT_RATE", env.get("PER_CHAT_RATE"), 1.0),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            database_url=env.get("DATABASE_URL") or None,
+            feedback_days=_positive_int("FEEDBACK_DAYS", env.get("FEEDBACK_DAYS"), 180),
+            broadcast_lease=_float("BROADCAST_LEASE", env.get("BROADCAST_LEASE"), 30.0),
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.i18n import N_
-from bot.staff.announcements import Counts, Target
+from bot.staff.announcement import Counts, Target
 from bot.staff.delivery import Report
 from bot.staff.subscriptions import Options, Subscriber
 from bot.understanding.render import Gettext
@@ -50,14 +52,31 @@ def target_text(target: Target, options: Options, _: Gettext) -> str:
     )
 
 
-def progress_text(counts: Counts, _: Gettext) -> str:
-    return _("正在发送通知：{done}/{total}\n已送达 {delivered}，已屏蔽机器人 {blocked}，失败 {failed}").format(
-        done=counts.total - counts.pending,
-        total=counts.total,
-        delivered=counts.delivered,
-        blocked=counts.blocked,
-        failed=counts.failed,
+def late_text(late_by: timedelta, _: Gettext) -> str:
+    """Said when a notice starts well after its time (the bot was busy or not running then)."""
+    minutes = max(1, round(late_by.total_seconds() / 60))
+    return _("这条通知比预定时间晚了 {minutes} 分钟才开始发送（当时机器人繁忙或没有运行）。").format(minutes=minutes)
+
+
+def duplicates_text(counts: Counts, _: Gettext) -> str:
+    """Messages in flight when an instance stopped abruptly, sent again by the one that took over."""
+    return _("可能重复 {n} 条：发送中断时已发出的消息又补发了一次。").format(n=counts.duplicates)
+
+
+def progress_text(counts: Counts, late_by: timedelta | None, _: Gettext) -> str:
+    lines = [] if late_by is None else [late_text(late_by, _)]
+    lines.append(
+        _("正在发送通知：{done}/{total}\n已送达 {delivered}，已屏蔽机器人 {blocked}，失败 {failed}").format(
+            done=counts.total - counts.pending,
+            total=counts.total,
+            delivered=counts.delivered,
+            blocked=counts.blocked,
+            failed=counts.failed,
+        )
     )
+    if counts.duplicates:
+        lines.append(duplicates_text(counts, _))
+    return "\n".join(lines)
 
 
 def report_text(report: Report, _: Gettext) -> str:
@@ -65,4 +84,9 @@ def report_text(report: Report, _: Gettext) -> str:
     heading = _("通知已取消。") if report.cancelled else _("通知发送完毕。")
     summary = _("共 {total} 人：送达 {delivered}，屏蔽了机器人 {blocked}，失败 {failed}，未发 {pending}。")
     duration = _("用时 {seconds} 秒。").format(seconds=round(report.seconds, 1))
-    return "\n".join((heading, summary.format(**counts.to_dict()), duration))
+    lines = [heading, summary.format(**counts.to_dict()), duration]
+    if counts.duplicates:
+        lines.append(duplicates_text(counts, _))
+    if report.late_by is not None:
+        lines.append(late_text(report.late_by, _))
+    return "\n".join(lines)

@@ -1,209 +1,70 @@
-"""Announcements: validated notices for subscribers, their schedule, status and delivery progress.
+"""Announcements: validated notices for subscribers, their schedule, status and delivery counts.
 
-This is the domain API both the chat flow (/announce) and the admin HTTP API use:
-``create`` validates everything before anything is stored, so a notice that would be
-rejected by Telegram never reaches the send queue. Delivery progress is durable per
-recipient: the recipient list is frozen in the store when sending begins, and each
-outcome is appended to the journal, so a restart resumes exactly where it stopped.
+This is the domain API both the chat flow (/announce) and the admin HTTP API use: ``create``
+validates everything before anything is stored, so a notice that would be rejected by Telegram
+never reaches the send queue. Every change of status is a compare-and-set on the row, so with
+several instances on one database a scheduled notice starts once (``begin``), and it is closed
+and reported once (``close``). The recipients are frozen into ``deliveries`` when sending
+begins (``bot/staff/delivery_queue.py`` hands them out).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, timezone
-from enum import StrEnum
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.storage import Doc, Journal, Store
-from bot.staff.notice_html import check_html
-from bot.staff.subscriptions import Subscriptions
+from sqlalchemy import RowMapping, and_, exists, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-ANNOUNCEMENTS = "announcements"
-PLANS = "announcement_plans"  # announcement id → the frozen recipient list
-# China has had no daylight saving since 1991, so a fixed offset is Asia/Shanghai exactly
-# and needs no tz database on the host.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
-PAST_GRACE = timedelta(minutes=1)  # the time a person needs to type the time and press 发送
+from bot.core.db.retention import delete_in_batches
+from bot.core.db.schema import announcements, deliveries
+from bot.core.storage import Store
+from bot.staff.announcement import (
+    Announcement,
+    AnnouncementError,
+    Counts,
+    Status,
+    Target,
+    parse_send_at,
+    validate_text,
+)
+from bot.staff.subscriptions import Subscriptions, recipients_query
 
-
-class AnnouncementError(ValueError):
-    """Validation or state failure; ``code`` is stable (API and translations key on it)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+OPEN = (Status.DRAFT, Status.SCHEDULED, Status.SENDING)
 
 
-class Status(StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    SENDING = "sending"
-    DONE = "done"
-    CANCELLED = "cancelled"
+def _stamp(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
 
 
-class Outcome(StrEnum):
-    """The final state of one recipient; recorded once, never changed."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # blocked the bot, deactivated, or chat not found: never tried again
-    FAILED = "failed"  # gave up after retries, or Telegram rejected the message for this chat
+def _time(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-@dataclass(frozen=True)
-class Target:
-    """Everyone (both empty) or the subscribers of any of ``topics`` and any of ``cities``."""
-
-    topics: tuple[str, ...] = ()
-    cities: tuple[str, ...] = ()
-
-    @property
-    def everyone(self) -> bool:
-        return not self.topics and not self.cities
-
-    @classmethod
-    def all(cls) -> Target:
-        return cls()
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> Target:
-        """From JSON: ``{"topics": [...], "cities": [...]}``, ``"all"`` or None."""
-        if data is None or data == "all" or data == {"all": True}:
-            return cls()
-        if not isinstance(data, Mapping):
-            raise AnnouncementError("invalid_target", "target must be 'all' or an object with topics and/or cities")
-        topics, cities = data.get("topics") or [], data.get("cities") or []
-        if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in (topics, cities)):
-            raise AnnouncementError("invalid_target", "topics and cities must be lists of ids")
-        return cls(tuple(topics), tuple(cities))
-
-    def to_dict(self) -> dict[str, list[str]]:
-        return {"topics": list(self.topics), "cities": list(self.cities)}
-
-
-@dataclass(frozen=True)
-class Counts:
-    total: int = 0
-    delivered: int = 0
-    blocked: int = 0
-    failed: int = 0
-
-    @property
-    def pending(self) -> int:
-        return self.total - self.delivered - self.blocked - self.failed
-
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "delivered": self.delivered,
-            "blocked": self.blocked,
-            "failed": self.failed,
-            "pending": self.pending,
-        }
-
-
-@dataclass(frozen=True)
-class Announcement:
-    id: str
-    text: str  # Telegram HTML, validated
-    target: Target
-    send_at: datetime | None  # aware; None: as soon as confirmed
-    status: Status
-    created_by: str
-    created_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    counts: Counts = field(default_factory=Counts)
-
-    def to_doc(self) -> Doc:
-        return {
-            "text": self.text,
-            "target": self.target.to_dict(),
-            "send_at": _iso(self.send_at),
-            "status": self.status.value,
-            "created_by": self.created_by,
-            "created_at": _iso(self.created_at),
-            "started_at": _iso(self.started_at),
-            "finished_at": _iso(self.finished_at),
-            "counts": self.counts.to_dict(),
-        }
-
-    @classmethod
-    def from_doc(cls, key: str, doc: Doc) -> Announcement:
-        counts = {k: v for k, v in doc.get("counts", {}).items() if k != "pending"}
-        return cls(
-            id=key,
-            text=doc["text"],
-            target=Target.from_dict(doc.get("target")),
-            send_at=_parse_iso(doc.get("send_at")),
-            status=Status(doc["status"]),
-            created_by=str(doc.get("created_by", "")),
-            created_at=_parse_iso(doc["created_at"]) or datetime.now(UTC),
-            started_at=_parse_iso(doc.get("started_at")),
-            finished_at=_parse_iso(doc.get("finished_at")),
-            counts=Counts(**counts),
-        )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds")
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    return None if not value else datetime.fromisoformat(value)
-
-
-def parse_send_at(value: datetime | str | None, now: datetime) -> datetime | None:
-    """A send time from a person ("2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
-
-    A naive time is Shanghai time. None or an empty string means "now". A time more than
-    a minute in the past is refused rather than silently sent at once.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        value = _parse_time_text(value.strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=SHANGHAI)
-    if value < now - PAST_GRACE:
-        raise AnnouncementError("send_at_past", f"send time {value.isoformat()} is in the past")
-    return value
-
-
-def _parse_time_text(text: str) -> datetime:
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise AnnouncementError("send_at_invalid", f"cannot read {text!r} as a time like 2026-12-01 09:00") from None
-
-
-def validate_text(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise AnnouncementError("empty_text", "the announcement text is empty")
-    problem = check_html(text)
-    if problem is not None:
-        raise AnnouncementError(problem.code, problem.detail)
-    return text
+def from_row(row: RowMapping) -> Announcement:
+    return Announcement(
+        id=row["id"],
+        text=row["text"],
+        target=Target.from_dict(row["target"]),
+        send_at=_time(row["send_at"]),
+        status=Status(row["status"]),
+        created_by=row["created_by"],
+        created_at=_time(row["created_at"]) or datetime.now(UTC),
+        started_at=_time(row["started_at"]),
+        finished_at=_time(row["finished_at"]),
+        counts=Counts(row["total"], row["delivered"], row["blocked"], row["failed"], row["duplicates"]),
+    )
 
 
 class Announcements:
-    """Create, schedule, cancel and track announcements; the delivery engine records outcomes here."""
+    """Create, schedule, cancel and track announcements; begin and close their delivery."""
 
-    def __init__(self, store: Store, subscriptions: Subscriptions, journal: Journal) -> None:
-        self._store = store
-        self._journal = journal
+    def __init__(self, store: Store, subscriptions: Subscriptions) -> None:
+        self.store = store
         self.subscriptions = subscriptions
-        self._progress: dict[str, Progress] = {}
 
     # -- the API staff tools use -------------------------------------------------------
 
@@ -217,7 +78,7 @@ class Announcements:
                 raise AnnouncementError("unknown_city", f"unknown city {city!r}; known: {', '.join(options.cities)}")
         return target
 
-    def create(
+    async def create(
         self,
         text: str,
         target: Target | Mapping[str, Any] | str | None,
@@ -231,37 +92,31 @@ class Announcements:
         now = now or datetime.now(UTC)
         text = validate_text(text)
         target = self.validate_target(target if isinstance(target, Target) else Target.from_dict(target))
-        announcement = Announcement(
-            id=uuid.uuid4().hex[:12],
-            text=text,
-            target=target,
-            send_at=parse_send_at(send_at, now),
-            status=Status.DRAFT if draft else Status.SCHEDULED,
-            created_by=str(created_by),
-            created_at=now,
-        )
-        self._save(announcement)
-        return announcement
+        row = {
+            "id": uuid.uuid4().hex[:12],
+            "text": text,
+            "target": target.to_dict(),
+            "send_at": _stamp(parse_send_at(send_at, now)),
+            "status": (Status.DRAFT if draft else Status.SCHEDULED).value,
+            "created_by": str(created_by),
+            "created_at": now.timestamp(),
+        }
+        async with self.store.begin() as connection:
+            await connection.execute(insert(announcements), row)
+            return await self._read(connection, row["id"])  # type: ignore[return-value]
 
-    def get(self, announcement_id: str) -> Announcement | None:
-        doc = self._store.get(ANNOUNCEMENTS, announcement_id) if isinstance(announcement_id, str) else None
-        if doc is None:
+    async def get(self, announcement_id: str) -> Announcement | None:
+        if not isinstance(announcement_id, str):
             return None
-        announcement = Announcement.from_doc(announcement_id, doc)
-        progress = self._progress.get(announcement_id)
-        if announcement.status is Status.SENDING and progress is not None:
-            announcement = replace(announcement, counts=progress.counts())
-        return announcement
+        async with self.store.connect() as connection:
+            return await self._read(connection, announcement_id)
 
-    def status(self, announcement_id: str) -> dict[str, Any]:
-        announcement = self._require(announcement_id)
-        counts = announcement.counts
-        if announcement.status is Status.SENDING and announcement_id not in self._progress:
-            counts = self._load_progress(announcement_id).counts()
+    async def status(self, announcement_id: str) -> dict[str, Any]:
+        announcement = await self._require(announcement_id)
         return {
             "id": announcement.id,
             "status": announcement.status.value,
-            **counts.to_dict(),
+            **announcement.counts.to_dict(),
             "target": announcement.target.to_dict(),
             "created_by": announcement.created_by,
             "created_at": _iso(announcement.created_at),
@@ -270,129 +125,138 @@ class Announcements:
             "finished_at": _iso(announcement.finished_at),
         }
 
-    def list_all(self) -> list[Announcement]:
-        docs = self._store.all(ANNOUNCEMENTS)
-        return sorted((Announcement.from_doc(k, d) for k, d in docs.items()), key=lambda a: a.created_at)
+    async def list_all(self) -> list[Announcement]:
+        return await self._list(select(announcements).order_by(announcements.c.created_at))
 
-    def list_scheduled(self) -> list[Announcement]:
+    async def list_scheduled(self) -> list[Announcement]:
         """Confirmed notices not yet started, soonest first (what start-up re-arms)."""
-        scheduled = [a for a in self.list_all() if a.status is Status.SCHEDULED]
-        return sorted(scheduled, key=lambda a: a.send_at or a.created_at)
+        soonest = func.coalesce(announcements.c.send_at, announcements.c.created_at)
+        query = select(announcements).where(announcements.c.status == Status.SCHEDULED.value).order_by(soonest)
+        return await self._list(query)
 
-    def list_sending(self) -> list[Announcement]:
-        """Notices a crash interrupted half way (what start-up resumes)."""
-        return [a for a in self.list_all() if a.status is Status.SENDING]
+    async def list_sending(self) -> list[Announcement]:
+        """Notices being sent, or that a crash or a stop interrupted half way (what start-up resumes)."""
+        query = select(announcements).where(announcements.c.status == Status.SENDING.value)
+        return await self._list(query.order_by(announcements.c.started_at))
 
-    def confirm(self, announcement_id: str) -> Announcement:
+    async def list_due(self, now: float | None = None) -> list[Announcement]:
+        """Notices that should be sending now: being sent, or scheduled for a time that has come."""
+        now = time.time() if now is None else now
+        column = announcements.c
+        due = (column.status == Status.SCHEDULED.value) & (column.send_at.is_(None) | (column.send_at <= now))
+        query = select(announcements).where((column.status == Status.SENDING.value) | due)
+        return await self._list(query.order_by(func.coalesce(column.send_at, column.created_at)))
+
+    async def confirm(self, announcement_id: str) -> Announcement:
         """A previewed draft becomes scheduled."""
-        announcement = self._require(announcement_id)
-        if announcement.status is not Status.DRAFT:
-            raise AnnouncementError("not_draft", f"announcement {announcement_id} is {announcement.status.value}")
-        return self._save(replace(announcement, status=Status.SCHEDULED))
+        return await self._move(announcement_id, (Status.DRAFT,), Status.SCHEDULED, "not_draft")
 
-    def cancel(self, announcement_id: str, now: datetime | None = None) -> Announcement:
+    async def cancel(self, announcement_id: str, now: datetime | None = None) -> Announcement:
         """Stop a draft, a scheduled notice, or one being sent (after the messages in flight)."""
-        announcement = self._require(announcement_id)
-        if announcement.status in (Status.DONE, Status.CANCELLED):
-            raise AnnouncementError("not_cancellable", f"announcement {announcement_id} is {announcement.status.value}")
-        progress = self._progress.get(announcement_id)
-        counts = progress.counts() if progress else announcement.counts
-        cancelled = replace(announcement, status=Status.CANCELLED, counts=counts, finished_at=now or datetime.now(UTC))
-        return self._save(cancelled)
+        finished = (now or datetime.now(UTC)).timestamp()
+        return await self._move(announcement_id, OPEN, Status.CANCELLED, "not_cancellable", finished_at=finished)
 
     # -- what the delivery engine uses --------------------------------------------------
 
-    def begin(self, announcement_id: str, now: datetime | None = None) -> list[int]:
-        """Start (or resume) sending: the chats still without an outcome, in order.
+    async def begin(self, announcement_id: str, now: float | None = None) -> bool:
+        """Start sending: freeze the recipients into ``deliveries``; True for the one caller that did.
 
-        The recipient list is frozen when sending first begins, so a resume neither adds
-        people who subscribed since nor skips anyone who was due.
+        Compare-and-set on the status, so of several instances whose jobs fire together exactly
+        one freezes the list; the others (and a resume) just join in claiming recipients. The
+        list never changes after this: people who subscribe later are not added, nobody due is
+        skipped.
         """
-        announcement = self._require(announcement_id)
-        if announcement.status in (Status.DRAFT, Status.SCHEDULED):
-            chats = self.subscriptions.recipients(announcement.target.topics, announcement.target.cities)
-            self._store.put(PLANS, announcement_id, {"chats": chats})
-            announcement = replace(announcement, status=Status.SENDING, started_at=now or datetime.now(UTC))
-            self._save(replace(announcement, counts=Counts(total=len(chats))))
-        elif announcement.status is not Status.SENDING:
-            return []
-        progress = self._load_progress(announcement_id)
-        return progress.pending()
+        now = time.time() if now is None else now
+        column = announcements.c
+        async with self.store.begin() as connection:
+            started = await connection.execute(
+                update(announcements)
+                .where(column.id == announcement_id, column.status.in_([Status.DRAFT.value, Status.SCHEDULED.value]))
+                .values(status=Status.SENDING.value, started_at=now)
+            )
+            if started.rowcount == 0:
+                return False
+            target = Target.from_dict(await connection.scalar(select(column.target).where(column.id == announcement_id)))
+            chats = recipients_query(target.topics, target.cities).add_columns(
+                literal(announcement_id).label("announcement_id"), literal("pending").label("status")
+            )
+            frozen = await connection.execute(
+                insert(deliveries).from_select(["chat_id", "announcement_id", "status"], chats)
+            )
+            await connection.execute(
+                update(announcements).where(column.id == announcement_id).values(total=frozen.rowcount)
+            )
+        return True
 
-    def record(self, announcement_id: str, chat_id: int, outcome: Outcome) -> None:
-        """Durably record one recipient's final outcome (an fsync'd journal line)."""
-        self._journal.append(_stream(announcement_id), {"c": chat_id, "o": outcome.value})
-        self._progress_of(announcement_id).add(chat_id, outcome)
-
-    def counts(self, announcement_id: str) -> Counts:
-        return self._progress_of(announcement_id).counts()
-
-    def is_cancelled(self, announcement_id: str) -> bool:
+    async def is_cancelled(self, announcement_id: str) -> bool:
         """Asked before every message, so it reads the status alone."""
-        doc = self._store.get(ANNOUNCEMENTS, announcement_id)
-        return doc is None or doc.get("status") == Status.CANCELLED.value
+        async with self.store.connect() as connection:
+            status = await connection.scalar(
+                select(announcements.c.status).where(announcements.c.id == announcement_id)
+            )
+        return status is None or status == Status.CANCELLED.value
 
-    def finish(self, announcement_id: str, now: datetime | None = None) -> Announcement:
-        """Close the run: deactivate chats that blocked the bot, store the counts, drop the journal."""
-        announcement = self._require(announcement_id)
-        progress = self._progress_of(announcement_id)
-        blocked = [chat for chat, outcome in progress.outcomes.items() if outcome is Outcome.BLOCKED]
-        self.subscriptions.deactivate(blocked, "blocked")
-        status = Status.CANCELLED if announcement.status is Status.CANCELLED else Status.DONE
-        finished_at = announcement.finished_at if status is Status.CANCELLED else now or datetime.now(UTC)
-        done = self._save(replace(announcement, status=status, counts=progress.counts(), finished_at=finished_at))
-        self._store.delete(PLANS, announcement_id)
-        self._journal.discard(_stream(announcement_id))
-        self._progress.pop(announcement_id, None)
-        return done
+    async def close(self, announcement_id: str, now: float | None = None) -> Announcement | None:
+        """Mark a notice with no recipient left done, once; the closed notice for the one caller that reports it.
+
+        Every instance that worked on the notice calls this when it runs out of recipients; the
+        one whose compare-and-set wins sends the final report and clears the delivery rows.
+        """
+        now = time.time() if now is None else now
+        column = announcements.c
+        pending = exists().where(deliveries.c.announcement_id == column.id, deliveries.c.status == "pending")
+        async with self.store.begin() as connection:
+            await connection.execute(
+                update(announcements)
+                .where(column.id == announcement_id, column.status == Status.SENDING.value, ~pending)
+                .values(status=Status.DONE.value, finished_at=now)
+            )
+            terminal = column.status.in_([Status.DONE.value, Status.CANCELLED.value])
+            reported = await connection.execute(
+                update(announcements)
+                .where(and_(column.id == announcement_id, terminal, column.reported.is_(False)))
+                .values(reported=True)
+            )
+            if reported.rowcount == 0:
+                return None
+            closed = await self._read(connection, announcement_id)
+        await delete_in_batches(self.store, deliveries, deliveries.c.announcement_id == announcement_id)
+        return closed
 
     # -- internals --------------------------------------------------------------------
 
-    def _require(self, announcement_id: str) -> Announcement:
-        announcement = self.get(announcement_id)
+    async def _require(self, announcement_id: str) -> Announcement:
+        announcement = await self.get(announcement_id)
         if announcement is None:
             raise AnnouncementError("not_found", f"no announcement {announcement_id!r}")
         return announcement
 
-    def _save(self, announcement: Announcement) -> Announcement:
-        self._store.put(ANNOUNCEMENTS, announcement.id, announcement.to_doc())
+    async def _move(
+        self, announcement_id: str, from_: tuple[Status, ...], to: Status, refusal: str, **values: Any
+    ) -> Announcement:
+        column = announcements.c
+        async with self.store.begin() as connection:
+            moved = await connection.execute(
+                update(announcements)
+                .where(column.id == announcement_id, column.status.in_([s.value for s in from_]))
+                .values(status=to.value, **values)
+            )
+            announcement = await self._read(connection, announcement_id)
+        if announcement is None:
+            raise AnnouncementError("not_found", f"no announcement {announcement_id!r}")
+        if moved.rowcount == 0:
+            raise AnnouncementError(refusal, f"announcement {announcement_id} is {announcement.status.value}")
         return announcement
 
-    def _progress_of(self, announcement_id: str) -> Progress:
-        return self._progress.get(announcement_id) or self._load_progress(announcement_id)
+    @staticmethod
+    async def _read(connection: AsyncConnection, announcement_id: str) -> Announcement | None:
+        row = (await connection.execute(select(announcements).where(announcements.c.id == announcement_id))).first()
+        return None if row is None else from_row(row._mapping)
 
-    def _load_progress(self, announcement_id: str) -> Progress:
-        plan = self._store.get(PLANS, announcement_id) or {"chats": []}
-        progress = Progress(list(plan["chats"]))
-        for record in self._journal.read(_stream(announcement_id)):
-            try:
-                progress.add(int(record["c"]), Outcome(record["o"]))
-            except (KeyError, ValueError, TypeError):
-                continue
-        self._progress[announcement_id] = progress
-        return progress
+    async def _list(self, query: Any) -> list[Announcement]:
+        async with self.store.connect() as connection:
+            return [from_row(row._mapping) for row in await connection.execute(query)]
 
 
-@dataclass
-class Progress:
-    """The frozen recipient list and the outcomes so far; counts are kept as outcomes arrive."""
-
-    plan: list[int]
-    outcomes: dict[int, Outcome] = field(default_factory=dict)
-    tally: Counter[Outcome] = field(default_factory=Counter)
-
-    def add(self, chat_id: int, outcome: Outcome) -> None:
-        if chat_id not in self.outcomes:  # the first outcome stands
-            self.outcomes[chat_id] = outcome
-            self.tally[outcome] += 1
-
-    def pending(self) -> list[int]:
-        return [chat for chat in self.plan if chat not in self.outcomes]
-
-    def counts(self) -> Counts:
-        tally = self.tally
-        return Counts(len(self.plan), tally[Outcome.SENT], tally[Outcome.BLOCKED], tally[Outcome.FAILED])
-
-
-def _stream(announcement_id: str) -> str:
-    return f"announcement-{announcement_id}"
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds")

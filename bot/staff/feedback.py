@@ -1,23 +1,25 @@
 """What members could not get answered, and how they rated the answers they got.
 
-Staff read it through ``/report`` to see where the knowledge store needs work. Events
-are appended to a ``Journal`` (one stream per ISO week) rather than put in the ``Store``:
-they arrive with members' messages, and an append costs well under a millisecond while a
-``Store`` write rewrites the whole state file (bench/staff_api.py prints both). Only
-unsure and off-topic questions are logged: they are what staff act on.
+Staff read it through ``/report`` to see where the knowledge store needs work. Questions and
+votes are rows in the store (``feedback_questions``, ``feedback_votes``): a question is one
+insert, a vote one upsert (a member's later vote on the same answer replaces the earlier one).
+/report and the 转人工 look-up are indexed queries, so they cost the same at a million rows as
+at ten. Only unsure and off-topic questions are logged: they are what staff act on. Rows older
+than ``FEEDBACK_DAYS`` are pruned by the daily retention job.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
-from bot.core.storage import Journal
+from sqlalchemy import case, func, insert, select
+
+from bot.core.db.schema import feedback_questions, feedback_votes
+from bot.core.db.upsert import upsert
+from bot.core.storage import Store
 from bot.understanding.engine import Answer, Kind
 from bot.understanding.normalise import normalise
 
@@ -60,100 +62,87 @@ class Report:
     down_voted: list[Tally]
 
 
-def week_stream(at: float) -> str:
-    year, week, _ = datetime.fromtimestamp(at, UTC).isocalendar()
-    return f"feedback-{year}W{week:02d}"
-
-
 class Feedback:
-    def __init__(self, journal: Journal, clock: Clock = time.time) -> None:
-        self._journal = journal
+    def __init__(self, store: Store, clock: Clock = time.time) -> None:
+        self._store = store
         self._clock = clock
 
-    def record_unanswered(self, chat_id: int, message_id: int, user_id: int, text: str, answer: Answer) -> bool:
+    async def record_unanswered(self, chat_id: int, message_id: int, user_id: int, text: str, answer: Answer) -> bool:
         """Log the question when the answer was unsure or off-topic; True when it was logged."""
         if answer.kind not in UNANSWERED:
             return False
-        now = self._clock()
-        record = {"e": "q", "chat": chat_id, "msg": message_id, "user": user_id, "text": text, "at": now}
-        self._journal.append(week_stream(now), record)
+        row = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "user_id": user_id,
+            "text": text,
+            "norm": normalise(text),
+            "created_at": self._clock(),
+        }
+        async with self._store.begin() as connection:
+            await connection.execute(insert(feedback_questions), row)
         return True
 
-    def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
+    async def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
         """Record a vote on the answer in ``message_id``; voting again replaces the earlier vote."""
-        now = self._clock()
-        record = {"e": "v", "chat": chat_id, "msg": message_id, "user": user_id, "ref": ref, "vote": str(vote)}
-        self._journal.append(week_stream(now), {**record, "at": now})
+        row = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "ref": ref, "vote": str(vote)}
+        statement = upsert(self._store.dialect, feedback_votes, ["chat_id", "message_id", "user_id"])
+        async with self._store.begin() as connection:
+            await connection.execute(statement, {**row, "created_at": self._clock()})
 
-    def question_before(self, chat_id: int, message_id: int) -> Question | None:
+    async def question_before(self, chat_id: int, message_id: int) -> Question | None:
         """The last question logged in the chat before ``message_id``, within the last week.
 
         Message ids grow within a chat, so the unsure answer a button sits under belongs to
         the latest logged question with a smaller id.
         """
-        found = [r for r in self._recent(WEEK) if r["e"] == "q" and r["chat"] == chat_id and r["msg"] < message_id]
-        if not found:
-            return None
-        r = max(found, key=lambda r: r["msg"])
-        return Question(r["chat"], r["msg"], r["user"], r["text"], r["at"])
+        q = feedback_questions.c
+        query = (
+            select(q.chat_id, q.message_id, q.user_id, q.text, q.created_at)
+            .where(q.chat_id == chat_id, q.message_id < message_id, q.created_at >= self._clock() - WEEK)
+            .order_by(q.message_id.desc())
+            .limit(1)
+        )
+        async with self._store.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else Question(*row)
 
-    def report(self, days: int = REPORT_DAYS, limit: int = REPORT_LIMIT) -> Report:
-        return build_report(self._recent(days * DAY), self._clock(), days, limit)
+    async def report(self, days: int = REPORT_DAYS, limit: int = REPORT_LIMIT) -> Report:
+        """Most asked unanswered questions and most down-voted answers of the last ``days`` days.
 
-    def _recent(self, span: float) -> list[dict[str, Any]]:
+        Questions are grouped by their normalised text, so 公会 and 工会, or full-width and
+        half-width spellings, count as one; each is shown in its latest wording.
+        """
         now = self._clock()
-        streams = sorted({week_stream(at) for at in _steps(now - span, now, WEEK)})
-        records = (r for stream in streams for r in self._journal.read(stream))
-        return [r for r in records if _well_formed(r) and now - span <= r["at"] <= now]
-
-
-def _steps(start: float, end: float, step: float) -> Iterable[float]:
-    at = start
-    while at < end:
-        yield at
-        at += step
-    yield end
-
-
-def _well_formed(record: dict[str, Any]) -> bool:
-    """Records are written only by this module, but a hand-edited or foreign line must not break /report."""
-    common = isinstance(record.get("at"), int | float) and all(
-        isinstance(record.get(k), int) for k in ("chat", "msg", "user")
-    )
-    if record.get("e") == "q":
-        return common and isinstance(record.get("text"), str)
-    return common and record.get("e") == "v" and isinstance(record.get("ref"), str) and record.get("vote") in set(Vote)
-
-
-def build_report(
-    events: Iterable[dict[str, Any]], now: float, days: int = REPORT_DAYS, limit: int = REPORT_LIMIT
-) -> Report:
-    """Most asked unanswered questions and most down-voted answers since ``now - days``.
-
-    Questions are grouped by their normalised text, so 公会 and 工会, or full-width and
-    half-width spellings, count as one. A member's later vote on the same answer replaces
-    the earlier one.
-    """
-    since = now - days * DAY
-    counts: Counter[str] = Counter()
-    wording: dict[str, str] = {}
-    votes: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for event in sorted(events, key=lambda e: e["at"]):
-        if not since <= event["at"] <= now:
-            continue
-        if event["e"] == "q":
-            key = normalise(event["text"])
-            counts[key] += 1
-            wording[key] = event["text"]
-        else:
-            votes[(event["chat"], event["msg"], event["user"])] = event
-    unanswered = [(wording[key], n) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
-
-    tallies: dict[str, Counter[str]] = {}
-    for v in votes.values():
-        tallies.setdefault(v["ref"], Counter())[v["vote"]] += 1
-    down_voted = sorted(
-        (Tally(ref, c[Vote.DOWN], c[Vote.UP]) for ref, c in tallies.items() if c[Vote.DOWN]),
-        key=lambda t: (-t.down, t.up, t.ref),
-    )[:limit]
-    return Report(days, unanswered, down_voted)
+        since = now - days * DAY
+        q, v = feedback_questions.c, feedback_votes.c
+        asked = func.count().label("asked")
+        top = (
+            select(q.norm, asked)
+            .where(q.created_at >= since, q.created_at <= now)
+            .group_by(q.norm)
+            .order_by(asked.desc(), q.norm)
+            .limit(limit)
+        )
+        ups = func.sum(case((v.vote == Vote.UP.value, 1), else_=0))
+        downs = func.sum(case((v.vote == Vote.DOWN.value, 1), else_=0))
+        tallies = (
+            select(v.ref, downs.label("down"), ups.label("up"))
+            .where(v.created_at >= since, v.created_at <= now)
+            .group_by(v.ref)
+            .having(downs > 0)
+            .order_by(downs.desc(), ups, v.ref)
+            .limit(limit)
+        )
+        async with self._store.connect() as connection:
+            unanswered = []
+            for norm, count in (await connection.execute(top)).all():
+                latest = (
+                    select(q.text)
+                    .where(q.norm == norm, q.created_at >= since, q.created_at <= now)
+                    .order_by(q.created_at.desc(), q.id.desc())
+                    .limit(1)
+                )
+                unanswered.append((await connection.scalar(latest), count))
+            down_voted = [Tally(ref, int(down), int(up)) for ref, down, up in await connection.execute(tallies)]
+        return Report(days, unanswered, down_voted)

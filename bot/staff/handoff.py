@@ -1,7 +1,8 @@
 """Hand-off to a person: which member question went to the staff chat, so staff replies find their way back.
 
-A hand-off is keyed by the message the bot posted in the staff chat; a staff member
-replies to that message and the reply is relayed to the member's chat.
+A hand-off is one row keyed by the message the bot posted in the staff chat; a staff member
+replies to that message and the reply is relayed to the member's chat. The first reply closes
+it (it stays answerable); closed hand-offs are pruned by the daily retention job.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import time
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from sqlalchemy import exists, func, insert, select, update
+
+from bot.core.db.schema import handoffs
 from bot.core.storage import Store
 from bot.staff.feedback import Clock, Question
-
-HANDOFFS = "handoffs"
 
 
 class Refusal(StrEnum):
@@ -36,13 +38,18 @@ class HandOff:
     at: float = 0.0
     replies: int = 0
 
-    @property
-    def key(self) -> str:
-        return handoff_key(self.staff_chat_id, self.staff_message_id)
 
-
-def handoff_key(staff_chat_id: int, staff_message_id: int) -> str:
-    return f"{staff_chat_id}:{staff_message_id}"
+FIELDS = (
+    "staff_chat_id",
+    "staff_message_id",
+    "member_chat_id",
+    "member_user_id",
+    "question_message_id",
+    "text",
+    "locale",
+    "created_at",
+    "replies",
+)
 
 
 class HandOffs:
@@ -51,19 +58,20 @@ class HandOffs:
         self.staff_chat_id = staff_chat_id
         self._clock = clock
 
-    def refusal(self, question: Question | None) -> Refusal | None:
+    async def refusal(self, question: Question | None) -> Refusal | None:
         """None when ``question`` may go to staff now."""
         if self.staff_chat_id is None:
             return Refusal.NO_STAFF
         if question is None or not question.text.strip():
             return Refusal.NO_QUESTION
-        already = self._store.find(
-            HANDOFFS,
-            lambda d: d["member_chat_id"] == question.chat_id and d["question_message_id"] == question.message_id,
+        h = handoffs.c
+        already = exists().where(
+            h.member_chat_id == question.chat_id, h.question_message_id == question.message_id
         )
-        return Refusal.ALREADY if already else None
+        async with self._store.connect() as connection:
+            return Refusal.ALREADY if await connection.scalar(select(already)) else None
 
-    def record(self, question: Question, staff_message_id: int, locale: str) -> HandOff:
+    async def record(self, question: Question, staff_message_id: int, locale: str) -> HandOff:
         """Remember that ``question`` was posted to staff as ``staff_message_id``."""
         if self.staff_chat_id is None:
             raise ValueError("no staff chat configured")
@@ -77,13 +85,28 @@ class HandOffs:
             locale,
             self._clock(),
         )
-        self._store.put(HANDOFFS, handoff.key, asdict(handoff))
+        row = {**asdict(handoff), "created_at": handoff.at}
+        del row["at"]
+        async with self._store.begin() as connection:
+            await connection.execute(insert(handoffs), row)
         return handoff
 
-    def find(self, staff_chat_id: int, staff_message_id: int) -> HandOff | None:
+    async def find(self, staff_chat_id: int, staff_message_id: int) -> HandOff | None:
         """The hand-off a staff reply answers, if it replies to one."""
-        doc = self._store.get(HANDOFFS, handoff_key(staff_chat_id, staff_message_id))
-        return None if doc is None else HandOff(**doc)
+        h = handoffs.c
+        query = select(*(h[name] for name in FIELDS)).where(
+            h.staff_chat_id == staff_chat_id, h.staff_message_id == staff_message_id
+        )
+        async with self._store.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else HandOff(*row)
 
-    def replied(self, handoff: HandOff) -> None:
-        self._store.put(HANDOFFS, handoff.key, {**asdict(handoff), "replies": handoff.replies + 1})
+    async def replied(self, handoff: HandOff) -> None:
+        """Count a relayed staff reply; the first one closes the hand-off."""
+        h = handoffs.c
+        async with self._store.begin() as connection:
+            await connection.execute(
+                update(handoffs)
+                .where(h.staff_chat_id == handoff.staff_chat_id, h.staff_message_id == handoff.staff_message_id)
+                .values(replies=h.replies + 1, closed_at=func.coalesce(h.closed_at, self._clock()))
+            )

@@ -1,23 +1,29 @@
-"""Who receives announcements: one subscriber document per chat, kept in the store.
+"""Who receives announcements: one subscriber row per chat, and one row per topic or city it chose.
 
-A subscriber with no topics (or no cities) chosen receives every topic (or city): one
-tap on /subscribe means "everything", and narrowing is optional. A chat that blocked
-the bot is kept but marked inactive, so it is never tried again until it subscribes anew.
+A subscriber with no topics (or no cities) chosen receives every topic (or city): one tap on
+/subscribe means "everything", and narrowing is optional. A chat that blocked the bot is kept
+but marked inactive, so it is never tried again until it subscribes anew. Every change writes
+the one or two rows it changes.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content_loader import load_model
 from bot.core.content_models import SubscriptionsFile
-from bot.core.storage import Doc, Store
+from bot.core.db.schema import subscriber_choices, subscribers
+from bot.core.db.upsert import upsert
+from bot.core.storage import Store
 
-SUBSCRIBERS = "subscribers"
 OPTIONS_FILE = "subscriptions.json"
+KINDS = ("topic", "city")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,9 @@ class Options:
         data = load_model(content_dir / OPTIONS_FILE, SubscriptionsFile)
         return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities})
 
+    def of(self, kind: str) -> dict[str, str]:
+        return {"topic": self.topics, "city": self.cities}.get(kind, {})
+
 
 @dataclass(frozen=True)
 class Subscriber:
@@ -44,18 +53,35 @@ class Subscriber:
         """Whether an announcement aimed at ``topics``/``cities`` (empty: all) reaches this chat."""
         return _overlap(self.topics, topics) and _overlap(self.cities, cities)
 
-    @classmethod
-    def from_doc(cls, chat_id: int, doc: Doc) -> Subscriber:
-        return cls(chat_id, bool(doc.get("active")), tuple(doc.get("topics", ())), tuple(doc.get("cities", ())))
-
 
 def _overlap(chosen: Iterable[str], aimed: Iterable[str]) -> bool:
     chosen, aimed = set(chosen), set(aimed)
     return not chosen or not aimed or bool(chosen & aimed)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _wants(kind: str, aimed: tuple[str, ...]) -> ColumnElement[bool]:
+    """SQL for ``Subscriber.wants`` on one kind: nothing of that kind chosen, or one of ``aimed``."""
+    if not aimed:
+        return true()
+    choice = subscriber_choices.c
+    of_kind = (choice.chat_id == subscribers.c.chat_id, choice.kind == kind)
+    return ~exists().where(*of_kind) | exists().where(*of_kind, choice.option.in_(aimed))
+
+
+def recipients_query(topics: Iterable[str] = (), cities: Iterable[str] = ()) -> Select[tuple[int]]:
+    """Active chats an announcement aimed at ``topics``/``cities`` reaches (for INSERT … SELECT)."""
+    return select(subscribers.c.chat_id).where(
+        subscribers.c.active == true(), _wants("topic", tuple(topics)), _wants("city", tuple(cities))
+    )
+
+
+def deactivate_statement(chat_id: int, reason: str):  # type: ignore[no-untyped-def]
+    """Mark a chat that blocked the bot (or vanished) inactive; part of recording its outcome."""
+    return (
+        update(subscribers)
+        .where(subscribers.c.chat_id == chat_id, subscribers.c.active == true())
+        .values(active=False, inactive_reason=reason)
+    )
 
 
 class Subscriptions:
@@ -63,66 +89,91 @@ class Subscriptions:
         self._store = store
         self.options = options
 
-    def get(self, chat_id: int) -> Subscriber | None:
-        doc = self._store.get(SUBSCRIBERS, str(chat_id))
-        return None if doc is None else Subscriber.from_doc(chat_id, doc)
+    async def get(self, chat_id: int) -> Subscriber | None:
+        async with self._store.connect() as connection:
+            return await self._read(connection, chat_id)
 
-    def subscribe(self, chat_id: int) -> Subscriber:
+    async def subscribe(self, chat_id: int) -> Subscriber:
         """Subscribe (or re-activate) keeping earlier choices; durable when it returns."""
-        doc = self._store.get(SUBSCRIBERS, str(chat_id)) or {"topics": [], "cities": [], "since": _now()}
-        doc.update(active=True, inactive_reason=None)
-        self._store.put(SUBSCRIBERS, str(chat_id), doc)
-        return Subscriber.from_doc(chat_id, doc)
+        row = {"chat_id": chat_id, "active": True, "inactive_reason": None, "since": time.time()}
+        async with self._store.begin() as connection:
+            await connection.execute(upsert(self._store.dialect, subscribers, ["chat_id"], ["active", "inactive_reason"]), row)
+            subscriber = await self._read(connection, chat_id)
+        assert subscriber is not None
+        return subscriber
 
-    def subscribe_many(self, chat_ids: Iterable[int]) -> int:
-        """Subscribe many chats to everything in one durable write (an import, or a benchmark)."""
-        since = _now()
-        docs = {str(c): {"topics": [], "cities": [], "since": since, "active": True} for c in chat_ids}
-        self._store.put_many(SUBSCRIBERS, docs)
-        return len(docs)
-
-    def unsubscribe(self, chat_id: int) -> bool:
-        """False when the chat was not subscribed."""
-        doc = self._store.get(SUBSCRIBERS, str(chat_id))
-        if doc is None or not doc.get("active"):
-            return False
-        self._store.put(SUBSCRIBERS, str(chat_id), {**doc, "active": False, "inactive_reason": "unsubscribed"})
-        return True
-
-    def toggle(self, chat_id: int, kind: str, option: str) -> Subscriber | None:
-        """Add or remove one topic or city; None when the chat is not subscribed or the option is unknown."""
-        known = {"topic": self.options.topics, "city": self.options.cities}.get(kind, {})
-        doc = self._store.get(SUBSCRIBERS, str(chat_id))
-        if option not in known or doc is None or not doc.get("active"):
-            return None
-        field = "topics" if kind == "topic" else "cities"
-        chosen = list(doc.get(field, []))
-        chosen = [c for c in chosen if c != option] if option in chosen else [*chosen, option]
-        doc[field] = [o for o in known if o in chosen]  # keep content order
-        self._store.put(SUBSCRIBERS, str(chat_id), doc)
-        return Subscriber.from_doc(chat_id, doc)
-
-    def reset(self, chat_id: int) -> Subscriber | None:
-        """Back to everything (no topic or city filter)."""
-        doc = self._store.get(SUBSCRIBERS, str(chat_id))
-        if doc is None or not doc.get("active"):
-            return None
-        doc.update(topics=[], cities=[])
-        self._store.put(SUBSCRIBERS, str(chat_id), doc)
-        return Subscriber.from_doc(chat_id, doc)
-
-    def recipients(self, topics: Iterable[str] = (), cities: Iterable[str] = ()) -> list[int]:
-        """Active chats an announcement aimed at ``topics``/``cities`` reaches, in a stable order."""
-        topics, cities = tuple(topics), tuple(cities)
-        chats = (Subscriber.from_doc(int(key), doc) for key, doc in self._store.items(SUBSCRIBERS))
-        return sorted(s.chat_id for s in chats if s.active and s.wants(topics, cities))
-
-    def deactivate(self, chat_ids: Iterable[int], reason: str) -> int:
-        """Mark chats that blocked the bot (or vanished) inactive in one durable write."""
-        docs = {}
+    async def subscribe_many(self, chat_ids: Iterable[int], batch: int = 10_000) -> int:
+        """Subscribe many chats to everything (an import, or a benchmark), ``batch`` rows per transaction."""
+        since, count, rows = time.time(), 0, []
+        statement = upsert(self._store.dialect, subscribers, ["chat_id"], ["active", "inactive_reason"])
         for chat_id in chat_ids:
-            doc = self._store.get(SUBSCRIBERS, str(chat_id))
-            if doc is not None and doc.get("active"):
-                docs[str(chat_id)] = {**doc, "active": False, "inactive_reason": reason}
-        self._store.put_many(SUBSCRIBERS, docs)
-        return len(docs)
+            rows.append({"chat_id": chat_id, "active": True, "inactive_reason": None, "since": since})
+            if len(rows) >= batch:
+                count += await self._write_many(statement, rows)
+                rows = []
+        return count + (await self._write_many(statement, rows) if rows else 0)
+
+    async def _write_many(self, statement, rows: list[dict]) -> int:  # type: ignore[no-untyped-def]
+        async with self._store.begin() as connection:
+            await connection.execute(statement, rows)
+        return len(rows)
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        """False when the chat was not subscribed."""
+        async with self._store.begin() as connection:
+            result = await connection.execute(deactivate_statement(chat_id, "unsubscribed"))
+        return result.rowcount > 0
+
+    async def toggle(self, chat_id: int, kind: str, option: str) -> Subscriber | None:
+        """Add or remove one topic or city; None when the chat is not subscribed or the option is unknown."""
+        if kind not in KINDS or option not in self.options.of(kind):
+            return None
+        choice = subscriber_choices.c
+        this = (choice.chat_id == chat_id, choice.kind == kind, choice.option == option)
+        async with self._store.begin() as connection:
+            if not await self._active(connection, chat_id):
+                return None
+            removed = await connection.execute(delete(subscriber_choices).where(*this))
+            if removed.rowcount == 0:
+                await connection.execute(
+                    subscriber_choices.insert(), {"chat_id": chat_id, "kind": kind, "option": option}
+                )
+            return await self._read(connection, chat_id)
+
+    async def reset(self, chat_id: int) -> Subscriber | None:
+        """Back to everything (no topic or city filter)."""
+        async with self._store.begin() as connection:
+            if not await self._active(connection, chat_id):
+                return None
+            await connection.execute(delete(subscriber_choices).where(subscriber_choices.c.chat_id == chat_id))
+            return await self._read(connection, chat_id)
+
+    async def recipients(self, topics: Iterable[str] = (), cities: Iterable[str] = ()) -> list[int]:
+        """Active chats an announcement aimed at ``topics``/``cities`` reaches, in a stable order."""
+        query = recipients_query(topics, cities).order_by(subscribers.c.chat_id)
+        async with self._store.connect() as connection:
+            return list((await connection.scalars(query)).all())
+
+    async def count(self, topics: Iterable[str] = (), cities: Iterable[str] = ()) -> int:
+        """How many chats ``recipients`` would return (the preview's "目前 N 人")."""
+        query = select(func.count()).select_from(recipients_query(topics, cities).subquery())
+        async with self._store.connect() as connection:
+            return int(await connection.scalar(query) or 0)
+
+    # -- internals --------------------------------------------------------------------------
+
+    @staticmethod
+    async def _active(connection: AsyncConnection, chat_id: int) -> bool:
+        query = select(subscribers.c.active).where(subscribers.c.chat_id == chat_id)
+        return bool(await connection.scalar(query))
+
+    async def _read(self, connection: AsyncConnection, chat_id: int) -> Subscriber | None:
+        active = await connection.scalar(select(subscribers.c.active).where(subscribers.c.chat_id == chat_id))
+        if active is None:
+            return None
+        choice = subscriber_choices.c
+        rows = (await connection.execute(select(choice.kind, choice.option).where(choice.chat_id == chat_id))).all()
+        chosen = {(kind, option) for kind, option in rows}
+        topics = tuple(t for t in self.options.topics if ("topic", t) in chosen)  # content order
+        cities = tuple(c for c in self.options.cities if ("city", c) in chosen)
+        return Subscriber(chat_id, bool(active), topics, cities)

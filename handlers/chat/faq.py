@@ -27,7 +27,7 @@ async def on_question(update: Update, context: BotContext) -> None:
     """Answer a free-text question."""
     message = update.effective_message
     answer = context.services.engine.answer(message.text or "")
-    record_unanswered(message, answer, context)
+    await record_unanswered(message, answer, context)
     await send_answer(message, answer, context)
 
 

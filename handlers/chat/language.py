@@ -42,7 +42,7 @@ async def on_choice(update: Update, context: BotContext) -> None:
 
 async def switch(update: Update, context: BotContext, locale: str) -> None:
     """Store the choice, then confirm in the new language with the topic menu in it."""
-    context.services.preferences.set_locale(update.effective_user.id, locale)
+    await context.services.preferences.set_locale(update.effective_user.id, locale)
     context.locale = locale
     _ = gettext_for(locale)
     text = _("好的，以后我用{language}和您交流。").format(language=LANGUAGE_NAMES[locale])

@@ -16,7 +16,7 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.staff.announcements import AnnouncementError, Target
+from bot.staff.announcement import AnnouncementError, Target
 from handlers.serve.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
 from handlers.staff.broadcast import schedule_announcement
 
@@ -98,19 +98,19 @@ async def create_announcement(request: web.Request) -> web.Response:
     body = parse_body(await read_body(request))
     services = request.app[SERVICES]
     try:
-        announcement = services.announcements.create(body.text, body.to_target(), body.send_at, CREATED_BY)
+        announcement = await services.announcements.create(body.text, body.to_target(), body.send_at, CREATED_BY)
     except AnnouncementError as exc:
         raise ApiError(400, exc.code, exc.message) from None
     schedule_announcement(request.app[APPLICATION], announcement)
     log.info("announcement %s created through the admin API", announcement.id)
     location = str(request.app.router["announcement"].url_for(id=announcement.id))
-    status = services.announcements.status(announcement.id)
+    status = await services.announcements.status(announcement.id)
     return web.json_response(status, status=202, headers={"Location": location})
 
 
 async def get_announcement(request: web.Request) -> web.Response:
     try:
-        return web.json_response(request.app[SERVICES].announcements.status(request.match_info["id"]))
+        return web.json_response(await request.app[SERVICES].announcements.status(request.match_info["id"]))
     except AnnouncementError as exc:
         if exc.code == "not_found":
             raise ApiError(404, "not_found", exc.message) from None

@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.core.settings import Settings
 from bot.guard.webhook_secret import webhook_route
-from bot.services import Services
+from bot.services import Services, build_services
 from handlers.app import build_application
+from handlers.staff import broadcast
 from handlers.serve.http_server import build_web_app
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class BotServer:
         finally:
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
+            await broadcast.pause_all(app)  # a running notice saves its progress instead of holding up the stop
             if app.running:
                 await app.stop()
                 if app.post_stop:
@@ -104,15 +107,23 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
         await server.stop()
 
 
-def run(services: Services) -> int:
-    """Serve until SIGINT or SIGTERM; the exit status for the process."""
+def run(settings: Settings) -> int:
+    """Open the services, serve until SIGINT or SIGTERM; the exit status for the process.
+
+    A store another process holds (``StoreLocked``) or cannot open (``StorageError``) propagates:
+    the caller says so in one line.
+    """
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(services, stop)
+        services = await build_services(settings)
+        try:
+            await serve(services, stop)
+        finally:
+            await services.close()
 
     try:
         asyncio.run(main())

@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.staff.announce_render import error_text, target_text
-from bot.staff.announcements import SHANGHAI, AnnouncementError, Target, validate_text
+from bot.staff.announcement import SHANGHAI, AnnouncementError, Target, validate_text
 from handlers.context import BotContext
 from handlers.staff.access import is_staff, refuse, staff_only
 from handlers.staff.broadcast import schedule_announcement
@@ -94,7 +94,7 @@ async def on_time(update: Update, context: BotContext) -> int:
         when = None if typed.lower() in NOW_WORDS else typed
     draft = context.user_data.get(DRAFT) or {}
     try:
-        announcement = context.services.announcements.create(
+        announcement = await context.services.announcements.create(
             draft.get("text", ""), draft.get("target"), when, update.effective_user.id, draft=True
         )
     except AnnouncementError as exc:
@@ -107,9 +107,9 @@ async def on_time(update: Update, context: BotContext) -> int:
 async def _preview(message: Message, context: BotContext, announcement_id: str) -> None:
     _ = context.gettext
     services = context.services
-    announcement = services.announcements.get(announcement_id)
+    announcement = await services.announcements.get(announcement_id)
     target = announcement.target
-    count = len(services.subscriptions.recipients(target.topics, target.cities))
+    count = await services.subscriptions.count(target.topics, target.cities)
     when = announcement.send_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if announcement.send_at else _("立即")
     summary = _("预览如下（成员看到的就是这样）。\n对象：{target}（目前 {count} 人）\n时间：{when}").format(
         target=target_text(target, services.subscriptions.options, _), count=count, when=when
@@ -137,11 +137,11 @@ async def on_decision(update: Update, context: BotContext) -> int:
     announcements = context.services.announcements
     try:
         if action == "send":
-            announcement = announcements.confirm(announcement_id)
+            announcement = await announcements.confirm(announcement_id)
             schedule_announcement(context.application, announcement)
             text = context.gettext("已确认。开始发送后，我会在这里显示进度。")
         else:
-            announcements.cancel(announcement_id)
+            await announcements.cancel(announcement_id)
             text = context.gettext("已取消，这条通知不会发送。")
     except AnnouncementError as exc:
         log.warning("stale announcement button %r: %s", query.data, exc.code)

@@ -46,10 +46,10 @@ def vote_rows(answer: Answer, context: BotContext) -> list[list[InlineKeyboardBu
     return [[InlineKeyboardButton(_(label), callback_data=vote_data(v, answer.ref)) for v, label in LABELS.items()]]
 
 
-def record_unanswered(message: Message, answer: Answer, context: BotContext) -> None:
+async def record_unanswered(message: Message, answer: Answer, context: BotContext) -> None:
     """Log the question for /report when the answer was unsure or off-topic."""
     user_id = message.from_user.id if message.from_user else message.chat_id
-    if context.services.feedback.record_unanswered(
+    if await context.services.feedback.record_unanswered(
         message.chat_id, message.message_id, user_id, message.text or "", answer
     ):
         log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
@@ -65,7 +65,7 @@ async def on_vote(update: Update, context: BotContext) -> None:
         log.warning("stale or forged vote button %r", query.data)
         return
     vote, ref = parsed
-    context.services.feedback.vote(query.message.chat.id, query.message.message_id, query.from_user.id, ref, vote)
+    await context.services.feedback.vote(query.message.chat.id, query.message.message_id, query.from_user.id, ref, vote)
     await query.answer(_("谢谢您的反馈！") if vote is Vote.UP else _("谢谢反馈，我们会改进这个回答。"))
 
 
@@ -78,7 +78,7 @@ def answer_title(engine: Engine, ref: str) -> str:
 async def report_command(update: Update, context: BotContext) -> None:
     """List the most asked unanswered and most down-voted questions of the last 7 days."""
     engine = context.services.engine
-    text = render_report(context.services.feedback.report(), lambda ref: answer_title(engine, ref), context.gettext)
+    text = render_report(await context.services.feedback.report(), lambda ref: answer_title(engine, ref), context.gettext)
     await update.effective_message.reply_text(html.escape(text))
 
 

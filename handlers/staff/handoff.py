@@ -36,7 +36,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     message = query.message
-    question = context.services.feedback.question_before(message.chat.id, message.message_id)
+    question = await context.services.feedback.question_before(message.chat.id, message.message_id)
     await hand_off(message, question, query.from_user, context)
 
 
@@ -48,14 +48,14 @@ async def human_command(update: Update, context: BotContext) -> None:
     if words_after:
         question = Question(message.chat_id, message.message_id, user.id, words_after[0])
     else:
-        question = context.services.feedback.question_before(message.chat_id, message.message_id)
+        question = await context.services.feedback.question_before(message.chat_id, message.message_id)
     await hand_off(message, question, user, context)
 
 
 async def hand_off(message: Message, question: Question | None, member: User, context: BotContext) -> None:
     _ = context.gettext
     handoffs = context.services.handoffs
-    refusal = handoffs.refusal(question)
+    refusal = await handoffs.refusal(question)
     if refusal is not None or question is None:
         await message.reply_text(words.refusal_text(refusal or Refusal.NO_QUESTION, _))
         return
@@ -68,7 +68,7 @@ async def hand_off(message: Message, question: Question | None, member: User, co
         log.exception("could not post a hand-off to the staff chat")
         await message.reply_text(words.unavailable_text(_))
         return
-    handoffs.record(question, posted.message_id, context.locale)
+    await handoffs.record(question, posted.message_id, context.locale)
     log.info("handed off question %s:%s to staff", question.chat_id, question.message_id)
     await message.reply_text(words.handed_off_text(_))
 
@@ -77,7 +77,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     """Relay a staff member's reply to the member whose hand-off it answers."""
     message = update.effective_message
     replied = message.reply_to_message
-    handoff = context.services.handoffs.find(message.chat_id, replied.message_id)
+    handoff = await context.services.handoffs.find(message.chat_id, replied.message_id)
     staff_ = gettext_for(DEFAULT_LOCALE)
     if handoff is None:
         if replied.from_user and replied.from_user.id == context.bot.id:
@@ -92,7 +92,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
         log.info("member chat %s no longer reachable for a staff reply", handoff.member_chat_id)
         await message.reply_text(words.undeliverable_text(staff_))
         return
-    context.services.handoffs.replied(handoff)
+    await context.services.handoffs.replied(handoff)
     await message.reply_text(words.relayed_text(staff_))
 
 

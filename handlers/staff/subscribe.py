@@ -47,19 +47,19 @@ async def _show(update: Update, context: BotContext, subscriber: Subscriber | No
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
-    subscriber = context.services.subscriptions.subscribe(update.effective_chat.id)
+    subscriber = await context.services.subscriptions.subscribe(update.effective_chat.id)
     await _show(update, context, subscriber, context.gettext("订阅成功！您将收到全部工会通知。"))
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     _ = context.gettext
-    done = context.services.subscriptions.unsubscribe(update.effective_chat.id)
+    done = await context.services.subscriptions.unsubscribe(update.effective_chat.id)
     text = _("已退订，您不会再收到工会通知。想重新订阅请发送 /subscribe。") if done else _("您目前没有订阅工会通知。")
     await update.effective_message.reply_text(text)
 
 
 async def show_settings(update: Update, context: BotContext) -> None:
-    await _show(update, context, context.services.subscriptions.get(update.effective_chat.id))
+    await _show(update, context, await context.services.subscriptions.get(update.effective_chat.id))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -72,9 +72,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == "off":
         return await unsubscribe(update, context)
     subscriber = (
-        subscriptions.reset(chat_id)
+        await subscriptions.reset(chat_id)
         if action == "all"
-        else subscriptions.toggle(chat_id, KINDS.get(action, ""), option)
+        else await subscriptions.toggle(chat_id, KINDS.get(action, ""), option)
     )
     if subscriber is None:
         log.warning("stale or forged subscription button %r from chat %s", query.data, chat_id)

@@ -1,0 +1,160 @@
+"""What an announcement is: its text, target, schedule, status and counts, and the rules that check them.
+
+Pure data and validation; storing, scheduling and delivering them is ``bot/staff/announcements.py``
+and ``bot/staff/delivery.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from bot.staff.notice_html import check_html
+
+# China has had no daylight saving since 1991, so a fixed offset is Asia/Shanghai exactly
+# and needs no tz database on the host.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
+PAST_GRACE = timedelta(minutes=1)  # the time a person needs to type the time and press 发送
+LATE_AFTER = timedelta(minutes=1)  # a notice that starts later than this after its time is reported late
+
+
+class AnnouncementError(ValueError):
+    """Validation or state failure; ``code`` is stable (API and translations key on it)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    """The final state of one recipient; recorded once, never changed."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # blocked the bot, deactivated, or chat not found: never tried again
+    FAILED = "failed"  # gave up after retries, or Telegram rejected the message for this chat
+
+
+@dataclass(frozen=True)
+class Target:
+    """Everyone (both empty) or the subscribers of any of ``topics`` and any of ``cities``."""
+
+    topics: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+
+    @property
+    def everyone(self) -> bool:
+        return not self.topics and not self.cities
+
+    @classmethod
+    def all(cls) -> Target:
+        return cls()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Target:
+        """From JSON: ``{"topics": [...], "cities": [...]}``, ``"all"`` or None."""
+        if data is None or data == "all" or data == {"all": True}:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise AnnouncementError("invalid_target", "target must be 'all' or an object with topics and/or cities")
+        topics, cities = data.get("topics") or [], data.get("cities") or []
+        if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in (topics, cities)):
+            raise AnnouncementError("invalid_target", "topics and cities must be lists of ids")
+        return cls(tuple(topics), tuple(cities))
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"topics": list(self.topics), "cities": list(self.cities)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    delivered: int = 0
+    blocked: int = 0
+    failed: int = 0
+    duplicates: int = 0  # possibly sent twice: in flight when an instance died, then sent again
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.delivered - self.blocked - self.failed
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "delivered": self.delivered,
+            "blocked": self.blocked,
+            "failed": self.failed,
+            "pending": self.pending,
+            "possible_duplicates": self.duplicates,
+        }
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: str
+    text: str  # Telegram HTML, validated
+    target: Target
+    send_at: datetime | None  # aware; None: as soon as confirmed
+    status: Status
+    created_by: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    counts: Counts = field(default_factory=Counts)
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How much later than planned sending began, when that is more than ``LATE_AFTER``."""
+        if self.send_at is None or self.started_at is None or self.started_at - self.send_at < LATE_AFTER:
+            return None
+        return self.started_at - self.send_at
+
+
+def parse_send_at(value: datetime | str | None, now: datetime) -> datetime | None:
+    """A send time from a person ("2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
+
+    A naive time is Shanghai time. None or an empty string means "now". A time more than
+    a minute in the past is refused rather than silently sent at once.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        value = _parse_time_text(value.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    if value < now - PAST_GRACE:
+        raise AnnouncementError("send_at_past", f"send time {value.isoformat()} is in the past")
+    return value
+
+
+def _parse_time_text(text: str) -> datetime:
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise AnnouncementError("send_at_invalid", f"cannot read {text!r} as a time like 2026-12-01 09:00") from None
+
+
+def validate_text(text: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise AnnouncementError("empty_text", "the announcement text is empty")
+    problem = check_html(text)
+    if problem is not None:
+        raise AnnouncementError(problem.code, problem.detail)
+    return text
