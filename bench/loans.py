@@ -28,7 +28,7 @@ from bot.core.settings import Settings  # noqa: E402
 from bot.loans.amount import parse_amount  # noqa: E402
 from bot.loans.questionnaire import Action, LoanForm  # noqa: E402
 from bot.loans.render import verdict  # noqa: E402
-from bot.services import build_services  # noqa: E402
+from bot.services import build_services, load_engine  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.conftest import ChatDriver  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, callback_update, message_update  # noqa: E402
@@ -53,8 +53,7 @@ def timed(run: Callable[[], object], rounds: int) -> list[float]:
 
 
 def bench_domain(settings: Settings, rounds: int) -> None:
-    services = build_services(settings)
-    form, _ = LoanForm(services.knowledge.files.loans), gettext_for("zh_Hans")
+    form, _ = LoanForm(load_engine(settings).knowledge.files.loans), gettext_for("zh_Hans")
     inputs = iter(AMOUNTS * (rounds // len(AMOUNTS) + 1))
     samples = timed(lambda: parse_amount(next(inputs)), rounds)
     print(f"parse_amount ({len(AMOUNTS)} inputs, mixed):  {percentiles(samples)} µs")
@@ -70,12 +69,11 @@ def bench_domain(settings: Settings, rounds: int) -> None:
 
     samples = timed(questionnaire, rounds // 10)
     print(f"questionnaire, 5 typed answers + rendered verdict:  {percentiles(samples)} µs")
-    services.close()
 
 
 async def bench_telegram(settings: Settings, chats: int) -> None:
     async with FakeBotAPI() as api:
-        services = build_services(replace(settings, api_base_url=api.base_url))
+        services = await build_services(replace(settings, api_base_url=api.base_url))
         application = build_application(services)
         latencies: list[float] = []
         async with application:
@@ -93,7 +91,7 @@ async def bench_telegram(settings: Settings, chats: int) -> None:
                     await driver.feed(raw)
                     latencies.append((time.perf_counter() - begin) * 1e3)
             elapsed = time.perf_counter() - start
-        services.close()
+        await services.close()
     print(
         f"Telegram path, {chats} users x 6 updates: {len(latencies) / elapsed:.0f} updates/s, "
         f"per update {percentiles(latencies)} ms, {len(api.calls)} Bot API calls"

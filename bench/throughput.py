@@ -22,12 +22,14 @@ import tempfile
 import time
 from asyncio.subprocess import PIPE
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psutil
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -217,17 +219,25 @@ def synthetic_stations(count: int, data_dir: Path, rng: random.Random) -> list[t
     return queries(cities, 1000, rng)
 
 
-def count_writes(store: Store, writes: list[float], by_collection: Counter[str]) -> None:
-    """Time every durable store write (preferences, subscriptions and the PTB persistence batches)."""
-    original = store.put_many
+def count_writes(store: Store, writes: list[float], by_table: Counter[str]) -> None:
+    """Time every durable store transaction (preferences, subscriptions, the PTB persistence batches)
+    and count the rows' tables it wrote."""
+    original = store.begin
 
-    def put_many(collection: str, docs: Any) -> None:
+    @asynccontextmanager
+    async def begin() -> AsyncIterator[Any]:
         start = time.perf_counter()
-        original(collection, docs)
+        async with original() as connection:
+            yield connection
         writes.append(time.perf_counter() - start)
-        by_collection[collection] += 1
 
-    store.put_many = put_many  # type: ignore[method-assign]
+    def on_execute(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        words = statement.split()
+        if words and words[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            by_table[words[2] if words[0].upper() != "UPDATE" else words[1]] += 1
+
+    store.begin = begin  # type: ignore[method-assign]
+    event.listen(store.engine.sync_engine, "before_cursor_execute", on_execute)
 
 
 async def main() -> None:
@@ -257,7 +267,7 @@ async def main() -> None:
                 broadcast_rate=1e6,  # Telegram's 30 msg/s cap is not what is measured here
             )
             start = time.perf_counter()
-            services = build_services(settings)
+            services = await build_services(settings)
             load_s = time.perf_counter() - start
             refs = [f"qa:{key}" for key in list(services.knowledge.entries)[:20]]
             updates = update_mix(args.updates, rng, refs, places)
@@ -282,7 +292,7 @@ async def main() -> None:
             )
             echo.report("echo bot")
             ours.report("our bot")
-            services.close()
+            await services.close()
     print(f"ratio: {ours.rate / echo.rate:.0%} of the echo bot's rate (target ≥ 80%)")
     if writes:
         print(

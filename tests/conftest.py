@@ -15,6 +15,7 @@ from telegram.ext import Application
 
 from bot.core.knowledge import Knowledge
 from bot.core.settings import Settings
+from bot.core.storage import Store, open_store
 from bot.services import Services, build_services, load_engine_and_stations
 from bot.stations.directory import StationDirectory
 from bot.understanding.engine import Engine
@@ -50,6 +51,15 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         bot_token="123456:TEST-token", data_dir=tmp_path / "data", content_dir=CONTENT, admin_ids=frozenset({9000})
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """The SQL store, migrated and empty: SQLite in a temp dir, then the same test on a real PostgreSQL."""
+    url = request.getfixturevalue("postgres_db_url") if request.param == "postgresql" else None
+    store = await open_store(tmp_path / "store", url)
+    yield store
+    await store.close()
 
 
 @pytest.fixture
@@ -90,9 +100,9 @@ def texts(calls: list[tuple[str, dict[str, Any]]], method: str = "sendMessage") 
 async def bot_services(
     settings: Settings, fake_api: FakeBotAPI, production_engine: tuple[Engine, StationDirectory]
 ) -> AsyncIterator[Services]:
-    services = build_services(replace(settings, api_base_url=fake_api.base_url), production_engine)
+    services = await build_services(replace(settings, api_base_url=fake_api.base_url), production_engine)
     yield services
-    services.close()
+    await services.close()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ async def serving(data_dir: Path, **settings: Any) -> AsyncIterator[Serving]:
     """Start a fake Bot API, services, bot and HTTP server; ``settings`` override the Settings fields."""
     async with FakeBotAPI() as fake_api:
         base = {"bot_token": fake_api.token, "api_base_url": fake_api.base_url, "content_dir": CONTENT, "http_port": 0}
-        services = build_services(Settings(data_dir=data_dir, **{**base, **settings}))
+        services = await build_services(Settings(data_dir=data_dir, **{**base, **settings}))
         server = BotServer(services, poll_timeout=timedelta(seconds=0.2))
         try:
             await server.start()
@@ -42,4 +42,4 @@ async def serving(data_dir: Path, **settings: Any) -> AsyncIterator[Serving]:
                 yield Serving(fake_api, server, services, http)
         finally:
             await server.stop()
-            services.close()
+            await services.close()

@@ -1,17 +1,19 @@
-"""The pure delivery engine and the announcements domain, with a fake ``send`` (no Telegram)."""
+"""The delivery engine and the announcements domain, with a fake ``send`` (no Telegram), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.core.storage import FileJournal, StorageError, TinyStore
-from bot.staff.announcements import SHANGHAI, AnnouncementError, Announcements, Outcome, Status, Target, parse_send_at
-from bot.staff.delivery import OK, Delivery, Kind, Pacer, Policy, SendResult
+from bot.core.storage import Store
+from bot.staff.announcement import SHANGHAI, AnnouncementError, Outcome, Status, Target, parse_send_at
+from bot.staff.announcements import Announcements
+from bot.staff.delivery import OK, Delivery, Kind, LocalSlots, Pacer, Policy, SendResult
+from bot.staff.delivery_queue import DeliveryQueue
 from bot.staff.notice_html import check_html
 from bot.staff.subscriptions import Options, Subscriptions
 from tests.conftest import CONTENT
@@ -19,22 +21,34 @@ from tests.conftest import CONTENT
 FAST = Policy(rate=10_000, per_chat_rate=1_000, backoff=0.001, max_backoff=0.001)
 
 
-def open_announcements(data_dir: Path) -> tuple[Announcements, FileJournal]:
-    store = TinyStore(data_dir)
-    journal = FileJournal(data_dir / "journal")
-    return Announcements(store, Subscriptions(store, Options.load(CONTENT)), journal), journal
+@dataclass
+class Outbox:
+    """The announcements of one store and this test's instance on its delivery queue."""
+
+    announcements: Announcements
+    queue: DeliveryQueue
+
+    @property
+    def subscriptions(self) -> Subscriptions:
+        return self.announcements.subscriptions
+
+    def delivery(self, send: object, policy: Policy = FAST, **kw: object) -> Delivery:
+        return Delivery(self.announcements, self.queue, send, policy, **kw)  # type: ignore[arg-type]
+
+
+def open_outbox(store: Store, owner: str = "test-instance", lease: float = 30.0) -> Outbox:
+    announcements = Announcements(store, Subscriptions(store, Options.load(CONTENT)))
+    return Outbox(announcements, DeliveryQueue(store, owner, lease))
 
 
 @pytest.fixture
-def announcements(tmp_path: Path) -> Iterator[Announcements]:
-    announcements, journal = open_announcements(tmp_path)
-    yield announcements
-    journal.close()
+def outbox(store: Store) -> Outbox:
+    return open_outbox(store)
 
 
-def subscribe(announcements: Announcements, chats: range) -> None:
+async def subscribe(outbox: Outbox, chats: range) -> None:
     for chat in chats:
-        announcements.subscriptions.subscribe(chat)
+        await outbox.subscriptions.subscribe(chat)
 
 
 async def no_sleep(seconds: float) -> None:
@@ -54,20 +68,20 @@ class FakeSend:
         return answers[min(self.calls[chat_id], len(answers)) - 1]
 
 
-async def test_every_recipient_gets_exactly_one_message(announcements: Announcements) -> None:
-    subscribe(announcements, range(1, 101))
-    ann = announcements.create("<b>通知</b>：明天停水", Target.all(), None, created_by=9000)
+async def test_every_recipient_gets_exactly_one_message(outbox: Outbox) -> None:
+    await subscribe(outbox, range(1, 101))
+    ann = await outbox.announcements.create("<b>通知</b>：明天停水", Target.all(), None, created_by=9000)
     send = FakeSend()
-    report = await Delivery(announcements, send, FAST).run(ann.id)
+    report = await outbox.delivery(send).run(ann.id)
     assert set(send.calls) == set(range(1, 101))
     assert max(send.calls.values()) == 1
     assert report.counts.delivered == 100
     assert report.counts.pending == 0
-    assert announcements.get(ann.id).status is Status.DONE
+    assert (await outbox.announcements.get(ann.id)).status is Status.DONE
 
 
-async def test_outcomes_are_classified_and_blocked_chats_deactivated(announcements: Announcements) -> None:
-    subscribe(announcements, range(1, 6))
+async def test_outcomes_are_classified_and_blocked_chats_deactivated(outbox: Outbox) -> None:
+    await subscribe(outbox, range(1, 6))
     send = FakeSend(
         {
             2: [SendResult(Kind.BLOCKED, detail="Forbidden: bot was blocked by the user")],
@@ -76,91 +90,161 @@ async def test_outcomes_are_classified_and_blocked_chats_deactivated(announcemen
             5: [SendResult(Kind.RETRY_AFTER, retry_after=0.0), OK],
         }
     )
-    ann = announcements.create("通知", Target.all(), None, created_by=9000)
-    report = await Delivery(announcements, send, FAST, sleep=no_sleep).run(ann.id)
-    assert report.counts.to_dict() == {"total": 5, "delivered": 3, "blocked": 1, "failed": 1, "pending": 0}
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
+    report = await outbox.delivery(send, sleep=no_sleep).run(ann.id)
+    assert report.counts.to_dict() == {
+        "total": 5,
+        "delivered": 3,
+        "blocked": 1,
+        "failed": 1,
+        "pending": 0,
+        "possible_duplicates": 0,
+    }
     assert send.calls[3] == 3
     assert send.calls[4] == FAST.max_attempts
     assert send.calls[5] == 2
-    assert announcements.subscriptions.get(2).active is False
-    assert announcements.subscriptions.recipients() == [1, 3, 4, 5]  # the blocked chat is not tried again
+    assert (await outbox.subscriptions.get(2)).active is False
+    assert await outbox.subscriptions.recipients() == [1, 3, 4, 5]  # the blocked chat is not tried again
 
 
-async def test_adapter_exception_counts_as_transient(announcements: Announcements) -> None:
-    subscribe(announcements, range(1, 3))
+async def test_adapter_exception_counts_as_transient(outbox: Outbox) -> None:
+    await subscribe(outbox, range(1, 3))
 
     async def broken(chat_id: int) -> SendResult:
         if chat_id == 1:
             raise RuntimeError("adapter bug")
         return OK
 
-    ann = announcements.create("通知", Target.all(), None, created_by=9000)
-    report = await Delivery(announcements, broken, FAST, sleep=no_sleep).run(ann.id)
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
+    report = await outbox.delivery(broken, sleep=no_sleep).run(ann.id)
     assert (report.counts.delivered, report.counts.failed) == (1, 1)
 
 
-async def test_resume_skips_recorded_and_sends_the_rest(tmp_path: Path, announcements: Announcements) -> None:
-    subscribe(announcements, range(1, 11))
-    ann = announcements.create("通知", Target.all(), None, created_by=9000)
-    pending = announcements.begin(ann.id)
-    for chat in pending[:4]:  # the first run recorded four outcomes, then the process died
-        announcements.record(ann.id, chat, Outcome.SENT)
-    announcements.subscriptions.subscribe(99)  # subscribed after the notice started: not in this one
-    restarted, journal = open_announcements(tmp_path)
-    assert [a.id for a in restarted.list_sending()] == [ann.id]
+async def test_resume_skips_recorded_and_sends_the_rest(store: Store, outbox: Outbox) -> None:
+    await subscribe(outbox, range(1, 11))
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
+    assert await outbox.announcements.begin(ann.id)
+    for chat in await outbox.queue.claim(ann.id, 4):  # the first run recorded four outcomes, then died
+        await outbox.queue.record(ann.id, chat, Outcome.SENT)
+    await outbox.subscriptions.subscribe(99)  # subscribed after the notice started: not in this one
+    restarted = open_outbox(store, owner="restarted")
+    assert [a.id for a in await restarted.announcements.list_sending()] == [ann.id]
     send = FakeSend()
-    report = await Delivery(restarted, send, FAST).run(ann.id)
-    journal.close()
+    report = await restarted.delivery(send).run(ann.id)
     assert sorted(send.calls) == list(range(5, 11))
     assert report.counts.delivered == 10
+    assert report.closed
 
 
-def test_journal_ignores_a_torn_last_line(tmp_path: Path) -> None:
-    journal = FileJournal(tmp_path)
-    journal.append("s", {"c": 1, "o": "sent"})
-    with (tmp_path / "s.jsonl").open("ab") as fh:
-        fh.write(b'{"c": 2, "o": "se')  # kill -9 in the middle of a write
-    journal.close()
-    reopened = FileJournal(tmp_path)
-    assert reopened.read("s") == [{"c": 1, "o": "sent"}]
-    reopened.append("s", {"c": 3, "o": "sent"})
-    reopened.close()
-    assert reopened.read("s") == [{"c": 1, "o": "sent"}, {"c": 3, "o": "sent"}]
+async def test_begin_freezes_the_list_once(outbox: Outbox) -> None:
+    """Instances whose jobs fire together: one freezes the recipients, the others only join."""
+    await subscribe(outbox, range(1, 6))
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
+    results = await asyncio.gather(*(outbox.announcements.begin(ann.id) for _ in range(3)))
+    assert sorted(results) == [False, False, True]
+    assert (await outbox.queue.counts(ann.id)).total == 5
 
 
-def test_journal_refuses_unsafe_stream_names(tmp_path: Path) -> None:
-    with pytest.raises(StorageError):
-        FileJournal(tmp_path).append("../escape", {})
+async def test_claims_do_not_overlap_and_a_dead_instances_claims_are_taken_over(store: Store) -> None:
+    first, second = open_outbox(store, "first", lease=30), open_outbox(store, "second", lease=30)
+    await subscribe(first, range(1, 21))
+    ann = await first.announcements.create("通知", Target.all(), None, created_by=9000)
+    await first.announcements.begin(ann.id)
+    mine = await first.queue.claim(ann.id, 8)
+    theirs = await second.queue.claim(ann.id, 100)
+    assert len(mine) == 8
+    assert not set(mine) & set(theirs)
+    assert len(theirs) == 12
+    for chat in theirs:
+        await second.queue.record(ann.id, chat, Outcome.SENT)
+    await first.queue.started(ann.id, mine[0])  # in flight when "first" was killed
+    assert await second.queue.claim(ann.id, 100) == []  # still leased to "first"
+    later = await second.queue.claim(ann.id, 100, now=10**10)  # its lease has run out
+    assert sorted(later) == sorted(mine)
+    assert (await second.queue.counts(ann.id)).duplicates == 1  # only the one in flight may be doubled
+    for chat in later:
+        assert await second.queue.record(ann.id, chat, Outcome.SENT)
+    assert not await first.queue.record(ann.id, mine[0], Outcome.SENT)  # the first outcome stands
+    closed = await second.announcements.close(ann.id)
+    assert closed is not None
+    assert closed.counts.delivered == 20
+    assert await first.announcements.close(ann.id) is None  # reported once
 
 
-async def test_cancel_stops_a_running_announcement(announcements: Announcements) -> None:
-    subscribe(announcements, range(1, 51))
-    ann = announcements.create("通知", Target.all(), None, created_by=9000)
+async def test_two_instances_share_one_notice_and_the_rate(store: Store) -> None:
+    first, second = open_outbox(store, "first"), open_outbox(store, "second")
+    await subscribe(first, range(1, 61))
+    ann = await first.announcements.create("通知", Target.all(), None, created_by=9000)
+    sends = [FakeSend(), FakeSend()]
+    policy = Policy(rate=200, concurrency=4)
+    started = asyncio.get_running_loop().time()
+    reports = await asyncio.gather(
+        first.delivery(sends[0], policy).run(ann.id), second.delivery(sends[1], policy).run(ann.id)
+    )
+    elapsed = asyncio.get_running_loop().time() - started
+    assert sum(sends[0].calls.values()) + sum(sends[1].calls.values()) == 60
+    assert set(sends[0].calls) | set(sends[1].calls) == set(range(1, 61))
+    assert not set(sends[0].calls) & set(sends[1].calls)
+    assert elapsed >= 59 / 200 * 0.9  # one shared rate, not 200 each
+    assert [r.closed for r in reports].count(True) == 1
+
+
+async def test_a_stop_pauses_with_progress_saved_and_a_restart_resumes(store: Store) -> None:
+    outbox = open_outbox(store, "stopping")
+    await subscribe(outbox, range(1, 41))
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
+    stop = asyncio.Event()
+    sent: list[int] = []
+
+    async def send(chat_id: int) -> SendResult:
+        sent.append(chat_id)
+        if len(sent) == 10:
+            stop.set()  # SIGTERM while this message is in flight
+        await asyncio.sleep(0.01)
+        return OK
+
+    report = await outbox.delivery(send, Policy(rate=1000, concurrency=2), stop=stop).run(ann.id)
+    assert report.paused
+    assert not report.closed
+    assert report.counts.delivered == len(sent)  # everything sent was recorded
+    assert (await outbox.announcements.get(ann.id)).status is Status.SENDING
+    resumed = open_outbox(store, "next-start")
+    again = FakeSend()
+    report = await resumed.delivery(again).run(ann.id)  # the stopped one handed its claims back
+    assert set(again.calls) == set(range(1, 41)) - set(sent)
+    assert report.counts.delivered == 40
+    assert report.counts.duplicates == 0
+
+
+async def test_cancel_stops_a_running_announcement(outbox: Outbox) -> None:
+    await subscribe(outbox, range(1, 51))
+    ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
 
     async def send_then_cancel(chat_id: int) -> SendResult:
         if chat_id == 10:
-            announcements.cancel(ann.id)
+            await outbox.announcements.cancel(ann.id)
         return OK
 
-    report = await Delivery(announcements, send_then_cancel, Policy(rate=10_000, concurrency=1)).run(ann.id)
+    report = await outbox.delivery(send_then_cancel, Policy(rate=10_000, concurrency=1)).run(ann.id)
     assert report.cancelled
     assert report.counts.delivered == 10
     assert report.counts.pending == 40
-    assert announcements.get(ann.id).status is Status.CANCELLED
+    assert (await outbox.announcements.get(ann.id)).status is Status.CANCELLED
     with pytest.raises(AnnouncementError) as err:
-        announcements.cancel(ann.id)
+        await outbox.announcements.cancel(ann.id)
     assert err.value.code == "not_cancellable"
 
 
-async def test_targeting_by_topic_and_city(announcements: Announcements) -> None:
-    subs = announcements.subscriptions
-    subscribe(announcements, range(1, 5))
-    subs.toggle(2, "topic", "loans")
-    subs.toggle(3, "city", "haikou")
-    subs.toggle(4, "topic", "events")
-    assert subs.recipients(["loans"], []) == [1, 2, 3]
-    assert subs.recipients([], ["beijing"]) == [1, 2, 4]
-    assert subs.recipients(["events"], ["haikou"]) == [1, 3, 4]
+async def test_targeting_by_topic_and_city(outbox: Outbox) -> None:
+    subs = outbox.subscriptions
+    await subscribe(outbox, range(1, 5))
+    await subs.toggle(2, "topic", "loans")
+    await subs.toggle(3, "city", "haikou")
+    await subs.toggle(4, "topic", "events")
+    assert await subs.recipients(["loans"], []) == [1, 2, 3]
+    assert await subs.recipients([], ["beijing"]) == [1, 2, 4]
+    assert await subs.recipients(["events"], ["haikou"]) == [1, 3, 4]
+    assert await subs.count(["events"], ["haikou"]) == 3
 
 
 @pytest.mark.parametrize(
@@ -176,15 +260,15 @@ async def test_targeting_by_topic_and_city(announcements: Announcements) -> None
         ("&nbsp;", "invalid_html"),
     ],
 )
-def test_bad_text_is_refused_before_storing(announcements: Announcements, text: str, code: str) -> None:
+async def test_bad_text_is_refused_before_storing(outbox: Outbox, text: str, code: str) -> None:
     with pytest.raises(AnnouncementError) as err:
-        announcements.create(text, Target.all(), None, created_by=9000)
+        await outbox.announcements.create(text, Target.all(), None, created_by=9000)
     assert err.value.code == code
-    assert announcements.list_all() == []
+    assert await outbox.announcements.list_all() == []
 
 
-def test_text_limit_counts_visible_characters_not_tags(announcements: Announcements) -> None:
-    ann = announcements.create("<b>" + "字" * 4096 + "</b>", Target.all(), None, created_by=9000)
+async def test_text_limit_counts_visible_characters_not_tags(outbox: Outbox) -> None:
+    ann = await outbox.announcements.create("<b>" + "字" * 4096 + "</b>", Target.all(), None, created_by=9000)
     assert ann.status is Status.SCHEDULED
 
 
@@ -192,9 +276,9 @@ def test_text_limit_counts_visible_characters_not_tags(announcements: Announceme
     ("target", "code"),
     [({"topics": ["nope"]}, "unknown_topic"), ({"cities": ["atlantis"]}, "unknown_city"), (42, "invalid_target")],
 )
-def test_bad_target_is_refused(announcements: Announcements, target: object, code: str) -> None:
+async def test_bad_target_is_refused(outbox: Outbox, target: object, code: str) -> None:
     with pytest.raises(AnnouncementError) as err:
-        announcements.create("通知", target, None, created_by=9000)  # type: ignore[arg-type]
+        await outbox.announcements.create("通知", target, None, created_by=9000)  # type: ignore[arg-type]
     assert err.value.code == code
 
 
@@ -209,19 +293,22 @@ def test_send_at_parsing() -> None:
         assert err.value.code == code
 
 
-def test_status_and_scheduled_listing(announcements: Announcements) -> None:
+async def test_status_and_scheduled_listing(outbox: Outbox) -> None:
+    announcements = outbox.announcements
     now = datetime.now(UTC)
-    later = announcements.create("晚些", Target.all(), now + timedelta(days=2), created_by="api")
-    sooner = announcements.create("早些", {"topics": ["loans"]}, now + timedelta(days=1), created_by="api")
-    draft = announcements.create("草稿", "all", None, created_by=9000, draft=True)
-    assert [a.id for a in announcements.list_scheduled()] == [sooner.id, later.id]
-    status = announcements.status(sooner.id)
+    later = await announcements.create("晚些", Target.all(), now + timedelta(days=2), created_by="api")
+    sooner = await announcements.create("早些", {"topics": ["loans"]}, now + timedelta(days=1), created_by="api")
+    draft = await announcements.create("草稿", "all", None, created_by=9000, draft=True)
+    assert [a.id for a in await announcements.list_scheduled()] == [sooner.id, later.id]
+    assert await announcements.list_due() == []
+    status = await announcements.status(sooner.id)
     assert status["status"] == "scheduled"
     assert status["pending"] == 0
     assert status["target"]["topics"] == ["loans"]
-    assert announcements.confirm(draft.id).status is Status.SCHEDULED
+    assert (await announcements.confirm(draft.id)).status is Status.SCHEDULED
+    assert [a.id for a in await announcements.list_due()] == [draft.id]  # no send time: due at once
     with pytest.raises(AnnouncementError):
-        announcements.status("missing")
+        await announcements.status("missing")
 
 
 class FakeTime:
@@ -240,7 +327,7 @@ async def test_pacer_spaces_slots_and_honours_pauses() -> None:
     for _ in range(3):
         await pacer.acquire()
     assert time.slept == pytest.approx([0.1, 0.1])
-    pacer.pause(5.0)
+    await pacer.pause(5.0)
     await pacer.acquire()
     assert time.slept[-1] == pytest.approx(5.0)
     assert pacer.paused_for == pytest.approx(5.0)
@@ -254,12 +341,23 @@ async def test_a_pause_holds_back_slots_reserved_before_it() -> None:
     async def sleep_then_flood(seconds: float) -> None:
         await time.sleep(seconds)
         if len(time.slept) == 1:
-            pacer.pause(1.0)  # a 429 arrived while this worker waited for its slot
+            await pacer.pause(1.0)  # a 429 arrived while this worker waited for its slot
 
     pacer._sleep = sleep_then_flood
     await pacer.acquire()
     await pacer.acquire()
     assert time.slept == pytest.approx([0.1, 1.0])
+
+
+async def test_two_pacers_on_shared_slots_keep_one_rate() -> None:
+    """Two instances reserving blocks from one slot source: together they never exceed the rate."""
+    time = FakeTime()
+    slots = LocalSlots()
+    pacers = [Pacer(rate=10, slots=slots, clock=lambda: time.now, sleep=time.sleep, block=3) for _ in range(2)]
+    for _ in range(6):
+        for pacer in pacers:
+            await pacer.acquire()
+    assert time.now == pytest.approx(1.1)  # 12 slots 0.1 s apart, the first at 0
 
 
 def test_retry_delay_doubles_and_respects_per_chat_rate() -> None:

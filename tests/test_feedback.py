@@ -35,14 +35,14 @@ async def test_a_vote_is_acknowledged_quietly(chat: ChatDriver, bot_services: Se
     calls = await chat.press(f"fb:down:{SURE_REF}", user_id=MEMBER, message_id=77)
     assert [method for method, _ in calls] == ["answerCallbackQuery"]
     assert "谢谢" in notices(calls)[0]
-    assert bot_services.feedback.report().down_voted[0].ref == SURE_REF
+    assert (await bot_services.feedback.report()).down_voted[0].ref == SURE_REF
 
 
 async def test_forged_or_stale_vote_buttons_change_nothing(chat: ChatDriver, bot_services: Services) -> None:
     for data in ("fb:down:qa:no-such-entry", "fb:meh:" + SURE_REF, "fb:down:", "fb:"):
         calls = await chat.press(data, user_id=MEMBER, message_id=78)
         assert "失效" in notices(calls)[0]
-    assert bot_services.feedback.report().down_voted == []
+    assert (await bot_services.feedback.report()).down_voted == []
 
 
 async def test_staff_report_lists_unanswered_and_down_voted_questions(chat: ChatDriver) -> None:

@@ -180,7 +180,7 @@ async def test_language_command_switches_and_remembers(chat: ChatDriver) -> None
     assert start.startswith("Hello")  # the choice beats the app's language
     [switched] = texts(await chat.send("/language 繁體中文", user_id=803))
     assert "繁體中文" in switched
-    assert chat.application.bot_data["services"].preferences.locale(803) == "zh_Hant"
+    assert await chat.application.bot_data["services"].preferences.locale(803) == "zh_Hant"
 
 
 async def test_forged_language_button_is_refused(chat: ChatDriver) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.storage import TinyStore
 from bot.services import Services
-from bot.staff.subscriptions import SUBSCRIBERS
 from tests.conftest import ChatDriver, texts
+from tests.sql import rows
 
 
 def buttons(calls: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
@@ -27,7 +26,7 @@ async def test_one_tap_subscribes_to_everything_then_buttons_narrow(chat: ChatDr
     assert "主题：全部" in texts(calls)[0]
     offered = buttons(calls)
     assert {"sub:t:loans", "sub:c:haikou", "sub:all", "sub:off"} <= set(offered)
-    subscriber = bot_services.subscriptions.get(4242)
+    subscriber = await bot_services.subscriptions.get(4242)
     assert subscriber.active
     assert subscriber.topics == ()
     assert subscriber.cities == ()
@@ -36,21 +35,22 @@ async def test_one_tap_subscribes_to_everything_then_buttons_narrow(chat: ChatDr
     assert "主题：贷款帮扶" in texts(calls, "editMessageText")[0]
     assert buttons(calls)["sub:t:loans"].startswith("✅")
     await chat.press("sub:c:haikou")
-    assert bot_services.subscriptions.get(4242).cities == ("haikou",)
+    assert (await bot_services.subscriptions.get(4242)).cities == ("haikou",)
 
     calls = await chat.press("sub:t:loans")  # pressed again: off
-    assert bot_services.subscriptions.get(4242).topics == ()
+    assert (await bot_services.subscriptions.get(4242)).topics == ()
     await chat.press("sub:c:beijing")
     calls = await chat.press("sub:all")
     assert "城市：全部" in texts(calls, "editMessageText")[0]
-    assert bot_services.subscriptions.get(4242).cities == ()
+    assert (await bot_services.subscriptions.get(4242)).cities == ()
 
 
 async def test_subscription_is_durable(chat: ChatDriver, bot_services: Services) -> None:
     await chat.send("/subscribe")
     await chat.press("sub:c:guiyang")
-    reopened = TinyStore(bot_services.settings.data_dir)  # what a restarted process reads
-    assert reopened.get(SUBSCRIBERS, "4242")["cities"] == ["guiyang"]
+    data_dir = bot_services.settings.data_dir  # read as a restarted process would
+    assert rows(data_dir, "SELECT kind, option FROM subscriber_choices WHERE chat_id = 4242") == [("city", "guiyang")]
+    assert rows(data_dir, "SELECT active FROM subscribers WHERE chat_id = 4242") == [(1,)]
 
 
 async def test_settings_shows_choices_and_unsubscribe_button(chat: ChatDriver, bot_services: Services) -> None:
@@ -63,8 +63,8 @@ async def test_settings_shows_choices_and_unsubscribe_button(chat: ChatDriver, b
     assert "主题：工会活动" in texts(calls)[0]
     calls = await chat.press("sub:off")
     assert "已退订" in texts(calls)[0]
-    assert bot_services.subscriptions.get(4242).active is False
-    assert bot_services.subscriptions.recipients() == []
+    assert (await bot_services.subscriptions.get(4242)).active is False
+    assert await bot_services.subscriptions.recipients() == []
 
 
 async def test_unsubscribe_command_and_when_not_subscribed(chat: ChatDriver, bot_services: Services) -> None:
@@ -74,7 +74,7 @@ async def test_unsubscribe_command_and_when_not_subscribed(chat: ChatDriver, bot
     calls = await chat.send("/unsubscribe")
     assert "已退订" in texts(calls)[0]
     await chat.send("/subscribe")  # re-subscribing keeps earlier choices and re-activates
-    assert bot_services.subscriptions.get(4242).active
+    assert (await bot_services.subscriptions.get(4242)).active
 
 
 async def test_forged_or_stale_buttons_change_nothing(chat: ChatDriver, bot_services: Services) -> None:
@@ -85,6 +85,6 @@ async def test_forged_or_stale_buttons_change_nothing(chat: ChatDriver, bot_serv
         calls = await chat.press(data)
         assert any(name == "answerCallbackQuery" for name, _ in calls)
         assert "失效" in texts(calls)[0]
-    subscriber = bot_services.subscriptions.get(4242)
+    subscriber = await bot_services.subscriptions.get(4242)
     assert subscriber.topics == ()
     assert subscriber.cities == ()

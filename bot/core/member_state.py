@@ -43,9 +43,7 @@ class MemberState:
         async with self._store.begin() as connection:
             if not state:
                 await connection.execute(
-                    delete(member_state).where(
-                        member_state.c.channel == channel, member_state.c.member_id == member_id
-                    )
+                    delete(member_state).where(member_state.c.channel == channel, member_state.c.member_id == member_id)
                 )
                 return
             row = {"channel": channel, "member_id": member_id, "state": state, "updated_at": time.time()}

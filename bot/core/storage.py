@@ -14,16 +14,18 @@ at start-up (``StoreLocked``) instead of both losing writes. Several instances n
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.db.engine import Store, StorageError, StoreLocked
+from bot.core.db.engine import StorageError, Store, StoreLocked
 from bot.core.db.legacy import Importer, import_core, import_legacy_state
 from bot.core.db.migrations import upgrade
 
-__all__ = ["Importer", "Store", "StorageError", "StoreLocked", "open_store"]
+__all__ = ["Importer", "StorageError", "Store", "StoreLocked", "atomic_write_text", "open_store"]
 
 
 async def open_store(data_dir: Path, configured_url: str | None = None, importers: Sequence[Importer] = ()) -> Store:
@@ -45,3 +47,23 @@ async def open_store(data_dir: Path, configured_url: str | None = None, importer
         await store.close()
         raise
     return store
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace a file staff replace whole (the imported stations) so readers see the old or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -176,7 +176,9 @@ class Announcements:
             )
             if started.rowcount == 0:
                 return False
-            target = Target.from_dict(await connection.scalar(select(column.target).where(column.id == announcement_id)))
+            target = Target.from_dict(
+                await connection.scalar(select(column.target).where(column.id == announcement_id))
+            )
             chats = recipients_query(target.topics, target.cities).add_columns(
                 literal(announcement_id).label("announcement_id"), literal("pending").label("status")
             )

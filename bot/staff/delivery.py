@@ -202,14 +202,18 @@ class Delivery:
         announcement = await self.announcements.get(announcement_id)
         if announcement is None or announcement.status in (Status.DONE, Status.CANCELLED):
             counts = announcement.counts if announcement else Counts()
-            return Report(announcement_id, counts, 0.0, cancelled=announcement is None or announcement.status is Status.CANCELLED)
+            return Report(
+                announcement_id, counts, 0.0, cancelled=announcement is None or announcement.status is Status.CANCELLED
+            )
         if announcement.status in (Status.DRAFT, Status.SCHEDULED):
             await self.announcements.begin(announcement_id)
             announcement = await self.announcements.get(announcement_id) or announcement
         late_by = announcement.late_by
         pacer = Pacer(self.policy.rate, self.queue, self._clock, self._sleep)
         claims = _Claims(self, announcement_id)
-        workers = [asyncio.create_task(self._worker(announcement_id, claims, pacer)) for _ in range(self.policy.workers)]
+        workers = [
+            asyncio.create_task(self._worker(announcement_id, claims, pacer)) for _ in range(self.policy.workers)
+        ]
         finished = asyncio.Event()
         helpers = [
             asyncio.create_task(self._heartbeat(announcement_id, finished)),
@@ -336,13 +340,14 @@ class _Claims:
         self._id = announcement_id
         self._held: deque[int] = deque()
         self._lock = asyncio.Lock()
+        self._exhausted = False  # nobody else holds any: idle workers need not ask again
 
     async def next(self) -> int | None:
         """The next recipient, or None when no one is left for this run."""
         delivery, queue = self._delivery, self._delivery.queue
         async with self._lock:
             while not self._held:
-                if delivery.stopping:
+                if delivery.stopping or self._exhausted:
                     return None
                 claimed = await queue.claim(self._id, delivery.policy.workers, time.time())
                 if claimed:
@@ -350,7 +355,8 @@ class _Claims:
                     break
                 backlog = await queue.backlog(self._id)
                 if backlog.pending <= backlog.ours:
-                    return None  # the rest are with our own workers
+                    self._exhausted = True  # the rest are with our own workers
+                    return None
                 # Another instance holds the rest: take them over if its lease ends unrenewed.
                 wait = POLL if backlog.lease_ends is None else backlog.lease_ends - time.time()
                 await delivery.pause(min(POLL, max(0.05, wait)))

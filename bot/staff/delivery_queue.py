@@ -160,15 +160,15 @@ class DeliveryQueue:
                 .where(column.id == announcement_id, free)
                 .values(reporter=self.owner, reporter_until=now + self.lease)
             )
-            message_id = await connection.scalar(
-                select(column.progress_message_id).where(column.id == announcement_id)
-            )
+            message_id = await connection.scalar(select(column.progress_message_id).where(column.id == announcement_id))
         return taken.rowcount > 0, message_id
 
     async def set_progress_message(self, announcement_id: str, message_id: int) -> None:
         async with self.store.begin() as connection:
             await connection.execute(
-                update(announcements).where(announcements.c.id == announcement_id).values(progress_message_id=message_id)
+                update(announcements)
+                .where(announcements.c.id == announcement_id)
+                .values(progress_message_id=message_id)
             )
 
     # -- send slots, shared by every instance ----------------------------------------------
@@ -183,7 +183,9 @@ class DeliveryQueue:
         async with self.store.begin() as connection:
             end = await connection.scalar(statement)
             if end is None:  # the first reservation ever
-                await connection.execute(upsert(self.store.dialect, pacer, ["name"], []), {"name": PACER, "next_slot": 0})
+                await connection.execute(
+                    upsert(self.store.dialect, pacer, ["name"], []), {"name": PACER, "next_slot": 0}
+                )
                 end = await connection.scalar(statement)
         return float(end) - span
 
@@ -207,4 +209,3 @@ class DeliveryQueue:
         await connection.execute(
             update(announcements).where(column.id == announcement_id).values({counter: column[counter] + by})
         )
-

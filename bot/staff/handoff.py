@@ -65,9 +65,7 @@ class HandOffs:
         if question is None or not question.text.strip():
             return Refusal.NO_QUESTION
         h = handoffs.c
-        already = exists().where(
-            h.member_chat_id == question.chat_id, h.question_message_id == question.message_id
-        )
+        already = exists().where(h.member_chat_id == question.chat_id, h.question_message_id == question.message_id)
         async with self._store.connect() as connection:
             return Refusal.ALREADY if await connection.scalar(select(already)) else None
 

@@ -62,7 +62,10 @@ def _announcements(state: LegacyState, rows: Rows) -> None:
                 "started_at": epoch(doc.get("started_at")),
                 "finished_at": epoch(doc.get("finished_at")),
                 "reported": status in (Status.DONE, Status.CANCELLED),
-                **{name: int((doc.get("counts") or {}).get(name, 0)) for name in ("total", "delivered", "blocked", "failed")},
+                **{
+                    name: int((doc.get("counts") or {}).get(name, 0))
+                    for name in ("total", "delivered", "blocked", "failed")
+                },
             }
         except (KeyError, ValueError, TypeError):
             log.warning("legacy import: announcement %s is not readable; skipped", key)
@@ -96,7 +99,13 @@ def _handoffs(state: LegacyState, rows: Rows) -> None:
             at = float(doc.get("at", 0.0))
             row = {
                 name: int(doc[name])
-                for name in ("staff_chat_id", "staff_message_id", "member_chat_id", "member_user_id", "question_message_id")
+                for name in (
+                    "staff_chat_id",
+                    "staff_message_id",
+                    "member_chat_id",
+                    "member_user_id",
+                    "question_message_id",
+                )
             }
             row.update(text=str(doc["text"]), locale=str(doc["locale"]), created_at=at, replies=replies)
         except (KeyError, ValueError, TypeError):

@@ -97,7 +97,9 @@ class Subscriptions:
         """Subscribe (or re-activate) keeping earlier choices; durable when it returns."""
         row = {"chat_id": chat_id, "active": True, "inactive_reason": None, "since": time.time()}
         async with self._store.begin() as connection:
-            await connection.execute(upsert(self._store.dialect, subscribers, ["chat_id"], ["active", "inactive_reason"]), row)
+            await connection.execute(
+                upsert(self._store.dialect, subscribers, ["chat_id"], ["active", "inactive_reason"]), row
+            )
             subscriber = await self._read(connection, chat_id)
         assert subscriber is not None
         return subscriber

@@ -143,39 +143,36 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
 
     # -- queueing changes -------------------------------------------------------------
 
-    def _changed(self, kind: str, key: Any, value: Any) -> tuple[bool, Any]:
+    def _queue(self, kind: str, pending: dict[Any, Any], key: Any, value: Any) -> None:
+        """Queue ``value`` for the next flush unless the store already holds it."""
         try:
             value = _as_json(value)
         except (TypeError, ValueError) as exc:
             log.error("not persisted: %s data %s is not JSON-serialisable (%s)", kind, key, exc)
-            return False, None
+            return
         absent = _fingerprint(None if kind == "conversation" else {})
-        return self._stored.get((kind, key), absent) != _fingerprint(value), value
+        if key in pending or self._stored.get((kind, key), absent) != _fingerprint(value):
+            pending[key] = value
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        changed, value = self._changed("user", user_id, data)
-        if changed:
-            self._pending.user_data[user_id] = value
+        self._queue("user", self._pending.user_data, user_id, data)
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
-        changed, value = self._changed("chat", chat_id, data)
-        if changed:
-            self._pending.chat_data[chat_id] = value
+        self._queue("chat", self._pending.chat_data, chat_id, data)
 
     async def update_bot_data(self, data: dict[Any, Any]) -> None:
         """Never called: ``bot_data`` holds the live services and is not persisted."""
 
     async def update_callback_data(self, data: CDCData) -> None:
         entries, mapping = data
-        changed, value = self._changed("callback", "cache", {"entries": entries, "mapping": mapping})
-        if changed:
-            self._pending.callback_data = value
+        queued: dict[str, Any] = {}
+        self._queue("callback", queued, "cache", {"entries": entries, "mapping": mapping})
+        if queued:
+            self._pending.callback_data = queued["cache"]
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        ref = conversation_ref(name, key)
-        changed, value = self._changed("conversation", ref, new_state)
-        if changed:
-            self._pending.conversations[ref] = value  # None: finished, pruned by the daily job
+        # None: finished; kept as a NULL state, pruned by the daily job
+        self._queue("conversation", self._pending.conversations, conversation_ref(name, key), new_state)
 
     async def drop_user_data(self, user_id: int) -> None:
         self._pending.user_data[user_id] = None

@@ -21,8 +21,8 @@ from bot.core.settings import Settings
 from bot.guard.webhook_secret import webhook_route
 from bot.services import Services, build_services
 from handlers.app import build_application
-from handlers.staff import broadcast
 from handlers.serve.http_server import build_web_app
+from handlers.staff import broadcast
 
 log = logging.getLogger(__name__)
 

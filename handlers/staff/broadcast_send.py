@@ -1,4 +1,4 @@
-"""Sending a notice through Telegram: PTB errors as delivery outcomes, the sending bot, the sender's progress message."""
+"""Sending a notice through Telegram: PTB errors as outcomes, the sending bot, the progress message."""
 
 from __future__ import annotations
 

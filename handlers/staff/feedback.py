@@ -78,7 +78,9 @@ def answer_title(engine: Engine, ref: str) -> str:
 async def report_command(update: Update, context: BotContext) -> None:
     """List the most asked unanswered and most down-voted questions of the last 7 days."""
     engine = context.services.engine
-    text = render_report(await context.services.feedback.report(), lambda ref: answer_title(engine, ref), context.gettext)
+    text = render_report(
+        await context.services.feedback.report(), lambda ref: answer_title(engine, ref), context.gettext
+    )
     await update.effective_message.reply_text(html.escape(text))
 
 

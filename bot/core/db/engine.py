@@ -5,7 +5,6 @@ PostgreSQL (asyncpg) when ``DATABASE_URL`` is set. A transaction is durable when
 block returns: SQLite runs in WAL mode with ``synchronous=FULL``, PostgreSQL commits.
 """
 
-
 from __future__ import annotations
 
 import fcntl
@@ -19,7 +18,7 @@ from typing import IO, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)

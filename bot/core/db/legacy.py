@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.db import schema
-from bot.core.db.engine import Store, StorageError
+from bot.core.db.engine import StorageError, Store
 
 log = logging.getLogger(__name__)
 
