@@ -111,14 +111,14 @@ class Feedback:
         """Most asked unanswered questions and most down-voted answers of the last ``days`` days.
 
         Questions are grouped by their normalised text, so 公会 and 工会, or full-width and
-        half-width spellings, count as one; each is shown in its latest wording.
+        half-width spellings, count as one; each is shown in its latest wording (the last row).
         """
         now = self._clock()
         since = now - days * DAY
         q, v = feedback_questions.c, feedback_votes.c
         asked = func.count().label("asked")
         top = (
-            select(q.norm, asked)
+            select(q.norm, asked, func.max(q.id))
             .where(q.created_at >= since, q.created_at <= now)
             .group_by(q.norm)
             .order_by(asked.desc(), q.norm)
@@ -135,14 +135,9 @@ class Feedback:
             .limit(limit)
         )
         async with self._store.connect() as connection:
-            unanswered = []
-            for norm, count in (await connection.execute(top)).all():
-                latest = (
-                    select(q.text)
-                    .where(q.norm == norm, q.created_at >= since, q.created_at <= now)
-                    .order_by(q.created_at.desc(), q.id.desc())
-                    .limit(1)
-                )
-                unanswered.append((await connection.scalar(latest), count))
+            ranked = (await connection.execute(top)).all()
+            latest = [row_id for _, _, row_id in ranked]
+            wording = dict((await connection.execute(select(q.id, q.text).where(q.id.in_(latest)))).all())
+            unanswered = [(wording[row_id], count) for _, count, row_id in ranked]
             down_voted = [Tally(ref, int(down), int(up)) for ref, down, up in await connection.execute(tallies)]
         return Report(days, unanswered, down_voted)

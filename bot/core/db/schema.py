@@ -166,8 +166,7 @@ feedback_questions = Table(  # unanswered questions, for /report and 转人工
     Column("text", Text, nullable=False),
     Column("norm", Text, nullable=False),  # the normalised text: spellings of one question group together
     Column("created_at", Double, nullable=False),
-    Index(None, "created_at", "norm"),  # /report: the window, grouped (covering)
-    Index(None, "norm", "created_at"),  # /report: the latest wording of a question
+    Index(None, "created_at", "norm", "id"),  # /report: the window, grouped, and each group's latest row
     Index(None, "chat_id", "message_id"),  # 转人工: the question an unsure answer was for
 )
 
