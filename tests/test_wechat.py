@@ -78,7 +78,9 @@ class WeChatServer:
             body = self.crypto.encrypt_message(xml, params["nonce"], params["timestamp"])
             envelope = xmltodict.parse(body)["xml"]
             params = {**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}
-            body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+            encrypted = envelope["Encrypt"]
+            body = f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            body = f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
         async with self.server.http.post("/wechat", params=params, data=body.encode()) as resp:
             text = await resp.text()
             if self.crypto is not None and resp.status == 200 and text != "success":

@@ -19,8 +19,8 @@ from bot.channels.web.handoff import CHANNEL_HANDOFFS, ChannelHandOffs, StaffFor
 from bot.core.i18n import DEFAULT_LOCALE, gettext_for
 from bot.services import Services
 from bot.staff import handoff_render as words
-from handlers.context import BotContext
 from bot.staff.handoff import handoff_key
+from handlers.context import BotContext
 from handlers.staff.access import is_staff, refuse
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.channels.web import ui
 from bot.channels.web.conversation import WebChat, parse_action
 from bot.channels.web.limits import MAX_BODY, Limiter
 from bot.channels.web.session import COOKIE, COOKIE_MAX_AGE, Sessions
-from bot.core.i18n import gettext_for, negotiate
+from bot.core.i18n import N_, gettext_for, negotiate
 from bot.core.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ async def conversation(request: web.Request) -> web.Response:
     is_new = session_id is None
     session_id = session_id or Sessions.new_id()
     if not request.app[LIMITER].allow(session_id, request.remote or "-"):
-        return _refuse(request, 429, "rate_limited", "您发得太快了，请稍等几秒再发。")
+        return _refuse(request, 429, "rate_limited", N_("您发得太快了，请稍等几秒再发。"))
     after = request.query.get("after", "0")
     chat = request.app[CHAT]
     locale, messages = await chat.history(
@@ -105,30 +105,30 @@ async def send(request: web.Request) -> web.Response:
     """One action from the page: checked, then answered with the new messages."""
     session_id = _session(request)
     if session_id is None or _cross_site(request):
-        return _refuse(request, 403, "forbidden", "页面已过期，请刷新后再试。")
+        return _refuse(request, 403, "forbidden", N_("页面已过期，请刷新后再试。"))
     if not request.app[SESSIONS].csrf_ok(session_id, request.headers.get(CSRF_HEADER)):
         log.warning("web chat POST without a valid CSRF token from %s", request.remote)
-        return _refuse(request, 403, "forbidden", "页面已过期，请刷新后再试。")
+        return _refuse(request, 403, "forbidden", N_("页面已过期，请刷新后再试。"))
     if (request.content_length or 0) > MAX_BODY:
-        return _refuse(request, 413, "too_large", "消息太长了，请简短一些。")
+        return _refuse(request, 413, "too_large", N_("消息太长了，请简短一些。"))
     if not request.app[LIMITER].allow(session_id, request.remote or "-"):
-        return _refuse(request, 429, "rate_limited", "您发得太快了，请稍等几秒再发。")
+        return _refuse(request, 429, "rate_limited", N_("您发得太快了，请稍等几秒再发。"))
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        return _refuse(request, 413, "too_large", "消息太长了，请简短一些。")
+        return _refuse(request, 413, "too_large", N_("消息太长了，请简短一些。"))
     try:
         action = parse_action(json.loads(raw))
     except (json.JSONDecodeError, UnicodeDecodeError):
         action = None
     if action is None:
         log.info("web chat request that is not one action (%d bytes)", len(raw))
-        return _refuse(request, 400, "bad_request", "没看懂这个请求，请刷新页面后再试。")
+        return _refuse(request, 400, "bad_request", N_("没看懂这个请求，请刷新页面后再试。"))
     chat = request.app[CHAT]
     try:
         step = await chat.act(session_id, action, request.headers.get("Accept-Language"))
     except StorageError:
         log.exception("web chat state could not be saved")
-        return _refuse(request, 503, "unavailable", "网络出了点问题，请稍后再试。")
+        return _refuse(request, 503, "unavailable", N_("网络出了点问题，请稍后再试。"))
     body: dict[str, object] = {"messages": step.messages, "notice": step.notice}
     if action.kind == "locale":
         body |= {"locale": action.value, "ui": ui.strings(gettext_for(action.value))}

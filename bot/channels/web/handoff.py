@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.channels.web.messages import remember, text_message
 from bot.channels.web.state import ConversationStates, member_number
-from bot.core.i18n import DEFAULT_LOCALE, gettext_for
+from bot.core.i18n import DEFAULT_LOCALE, N_, gettext_for
 from bot.services import Services
 from bot.staff import handoff_render as words
 from bot.staff.feedback import Question
@@ -23,6 +23,7 @@ from bot.staff.handoff import HandOff, Refusal
 log = logging.getLogger(__name__)
 
 CHANNEL_HANDOFFS = "channel_handoffs"
+MEMBER_LABEL = N_("网页聊天的职工")  # how the staff chat names a member who wrote on the web
 # Posts plain text to the staff chat and returns the posted message's id (None: it could not).
 StaffForward = Callable[[str], Awaitable[int | None]]
 
@@ -48,8 +49,8 @@ class ChannelHandOffs:
             return _("抱歉，目前没有开通人工服务。请换个说法再问我。")
         if refusal is not None:
             return words.refusal_text(refusal, _)
-        member = gettext_for(DEFAULT_LOCALE)("网页聊天的职工")
-        staff_text = words.staff_request_text(member, number, text, gettext_for(DEFAULT_LOCALE))
+        staff_ = gettext_for(DEFAULT_LOCALE)  # staff read the default language
+        staff_text = words.staff_request_text(staff_(MEMBER_LABEL), number, text, staff_)
         staff_message_id = await self._forward(staff_text) if self._forward else None
         if staff_message_id is None:
             return words.unavailable_text(_)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from bot.channels.web.messages import GEO, Message, answer_message, chip, text_message
 from bot.core.i18n import N_
 from bot.law.articles import OVERVIEW_ARTICLES, overview_entry
-from bot.law.render import article_number
 from bot.services import Services
 from bot.understanding.render import Gettext
 
@@ -28,6 +27,7 @@ STATIONS_INTRO = N_(
     "也可以直接输入城市或区县，例如“海口龙华区的站点”。"
 )
 EXAMPLES = N_("可以这样问（点一下就能看到回答）：")
+ARTICLE = N_("工会法第{number}条")
 WELCOME = N_("您好！我是职工服务机器人。请选择一个主题，或者直接输入您的问题。")
 
 
@@ -57,7 +57,7 @@ def law(services: Services, _: Gettext, staff: bool) -> list[Message]:
     if answer is None:
         return [examples(services, "law", _)]
     message = answer_message(answer, _, services.stations.needs, staff)
-    message["chips"] = [chip(_("工会法") + article_number(n, _), f"ask:art:{n}") for n in OVERVIEW_ARTICLES]
+    message["chips"] = [chip(_(ARTICLE).format(number=_.numeral(n)), f"ask:art:{n}") for n in OVERVIEW_ARTICLES]
     return [message, examples(services, "law", _)]
 
 
