@@ -9,7 +9,7 @@ LOCALES := zh_Hant en
 CATALOGS := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install provision run test lint format i18n bench clean
+.PHONY: install provision run web test lint format i18n bench clean
 
 install: provision $(STAMP) $(COMPILED)
 
@@ -27,6 +27,9 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 
 run: install
 	$(BIN)/python run_bot.py
+
+web: install
+	$(BIN)/python run_bot.py web
 
 test: install
 	$(BIN)/ruff check .
