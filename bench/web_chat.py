@@ -68,12 +68,16 @@ def serve() -> None:
 
 
 @contextmanager
-def server(env: Mapping[str, str] = {}) -> Iterator[str]:  # noqa: B006 - read only
+def server(env: Mapping[str, str] = {}) -> Iterator[str]:
     """Run ``serve`` in a child process with a fresh DATA_DIR; its base URL."""
     with tempfile.TemporaryDirectory() as data:
         child_env = {**os.environ, "DATA_DIR": data, "LOG_LEVEL": "WARNING", **env}
         child = subprocess.Popen(
-            [sys.executable, __file__, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env, text=True
+            [sys.executable, __file__, "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=child_env,
+            text=True,
         )
         try:
             port = int(child.stdout.readline())  # type: ignore[union-attr]

@@ -24,9 +24,9 @@ from wechatpy.crypto import WeChatCrypto
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from web_chat import percentile, questions, server  # noqa: E402
+from web_chat import percentile, questions, server
 
-from bot.channels.wechat.protocol import signature  # noqa: E402
+from bot.channels.wechat.protocol import signature
 
 TOKEN = "bench-token"
 APP_ID = "wxbench0000000000"

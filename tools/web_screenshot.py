@@ -46,7 +46,7 @@ async def main(target: Path) -> None:
         runner = web.AppRunner(build_app(services, env={}), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
-        url = "http://127.0.0.1:{}/".format(runner.addresses[0][1])
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
         try:
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
