@@ -59,8 +59,9 @@ async def main(target: Path) -> None:
         finally:
             await runner.cleanup()
             services.close()
-    print(f"saved {target} ({target.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "web-chat.png"))
+    saved = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "web-chat.png"
+    asyncio.run(main(saved))
+    print(f"saved {saved} ({saved.stat().st_size // 1024} KB)")
