@@ -28,12 +28,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from qa import percentile  # noqa: E402  (bench/qa.py: the same percentile for every bench)
+
 UNLIMITED = 1e9
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def questions(count: int) -> list[str]:
