@@ -226,6 +226,7 @@ async def test_a_post_without_a_session_cookie_is_refused(start: Start) -> None:
         (json.dumps({"location": ["20", "110"]}).encode(), 400, "bad_request"),
         (json.dumps({"locale": "fr"}).encode(), 400, "bad_request"),
         (json.dumps({"vote": "up", "message": True}).encode(), 400, "bad_request"),
+        (json.dumps({"vote": [], "message": 1}).encode(), 400, "bad_request"),
         (json.dumps({"q": "你" * (MAX_BODY // 3 + 10)}).encode(), 413, "too_large"),
         (b"\xff\xfe", 400, "bad_request"),
     ],

@@ -50,7 +50,7 @@ def parse_action(raw: Any) -> Action | None:
         return Action(kind, value)
     if kind == "location" and (where := parse_location(value)) is not None:
         return Action(kind, where)
-    if kind == "vote" and value in set(Vote) and _message_id(raw.get("message")):
+    if kind == "vote" and isinstance(value, str) and value in set(Vote) and _message_id(raw.get("message")):
         return Action(kind, Vote(value), raw["message"])
     if kind == "handoff" and _message_id(value):
         return Action(kind, value)
