@@ -35,4 +35,8 @@ def test_any_body_is_a_message_or_a_protocol_error(body: bytes, safe: bool) -> N
     try:
         codec.read(body, Envelope("s", "1", "2", "sig", encrypted=safe))
     except ProtocolError as error:
-        assert error.status in (400, 403)
+        status = error.status
+    else:
+        status = 200  # a well-formed plaintext message
+    assert status in (200, 400, 403)
+    assert not (safe and status == 200)  # nothing unencrypted, nothing unsigned gets through in safe mode
