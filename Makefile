@@ -63,6 +63,8 @@ bench: install
 	$(BIN)/python bench/staff_tools.py
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/loans.py
+	$(BIN)/python bench/web_chat.py
+	$(BIN)/python bench/wechat.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
