@@ -1,5 +1,6 @@
 # make run: the bot (Telegram when BOT_TOKEN is set, else a console chat)
 # make test: lint and the test suite. Both create .venv from requirements.txt when missing or stale.
+# make install also provisions the test servers (.ci/provision: postgresql 15, chromium, CJK fonts) when root.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,9 +9,13 @@ LOCALES := zh_Hant en
 CATALOGS := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint format i18n bench clean
+.PHONY: install provision run web test lint format i18n bench clean
 
-install: $(STAMP) $(COMPILED)
+install: provision $(STAMP) $(COMPILED)
+
+# System packages the tests run against; only a check when they are already installed.
+provision:
+	@if [ "$$(id -u)" -eq 0 ]; then .ci/provision; else .ci/provision --check || true; fi
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +27,9 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 
 run: install
 	$(BIN)/python run_bot.py
+
+web: install
+	$(BIN)/python run_bot.py web
 
 test: install
 	$(BIN)/ruff check .
@@ -55,6 +63,8 @@ bench: install
 	$(BIN)/python bench/staff_tools.py
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/loans.py
+	$(BIN)/python bench/web_chat.py
+	$(BIN)/python bench/wechat.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

@@ -54,8 +54,7 @@ class ConsoleLoan:
             lines = [loans_render.reply(self.form, outcome, _), *self._numbered(self.form.choices(outcome.state.step))]
             return "\n".join([*lines, _("（输入“返回”回到上一步，输入“取消”退出测评）")])
         if outcome.verdict is not None:  # no button for the details here: they follow the verdict
-            details = loans_render.details(self.form, outcome.verdict, _)
-            return loans_render.verdict(outcome.verdict, _).plain() + "\n\n" + details.plain()
+            return loans_render.verdict_with_details(self.form, outcome.verdict, _).plain()
         return loans_render.closed(outcome.action, _) + _("想再测时输入“贷款测评”。")
 
     def _numbered(self, choices: tuple[Choice, ...]) -> list[str]:

@@ -217,9 +217,20 @@ def _terms(verdict: ProgrammeVerdict, _: Gettext) -> list[str]:
     ]
 
 
-def details(form: LoanForm, result: Verdict, _: Gettext) -> Rendered:
-    """Everything behind the short verdict: the answers, then each programme's terms and how to apply."""
-    lines = [*_.chinese_only(), summary(form, result.answers, _)]
+def _detail_lines(form: LoanForm, result: Verdict, _: Gettext) -> list[str]:
+    lines = [summary(form, result.answers, _)]
     for shown in _shown(result):
         lines += ["", *_terms(shown, _)]
+    return lines
+
+
+def details(form: LoanForm, result: Verdict, _: Gettext) -> Rendered:
+    """Everything behind the short verdict: the answers, then each programme's terms and how to apply."""
+    lines = [*_.chinese_only(), *_detail_lines(form, result, _)]
     return Rendered(_("贷款测评：详细说明"), "\n".join(lines), _sources(result, _))
+
+
+def verdict_with_details(form: LoanForm, result: Verdict, _: Gettext) -> Rendered:
+    """The verdict and its details in one, for a channel without a button to open them (console, WeChat)."""
+    short = verdict(result, _)
+    return Rendered(short.heading, "\n\n".join([short.body, *_detail_lines(form, result, _)]), short.source_line)
