@@ -118,3 +118,12 @@ async def test_details_of_a_forgotten_verdict_say_so(chat: ChatDriver) -> None:
     [reply] = texts(await chat.press("loan:details"))
     assert "过期" in reply
     assert chat.application.user_data.get(USER, {}).get(STATE_KEY) is None
+
+
+async def test_details_of_an_earlier_verdict_leave_a_new_questionnaire_open(chat: ChatDriver) -> None:
+    await reach(chat, 5)
+    await chat.press("loan:restart")
+    await chat.press("loan:group:1")
+    [details] = texts(await chat.press("loan:details"))
+    assert "详细说明" in details
+    assert last_text(await chat.send("抚顺")).startswith(QUESTIONS[2])  # still an answer to the step

@@ -18,7 +18,7 @@ import warnings
 from dataclasses import asdict
 from html import escape
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -104,7 +104,8 @@ async def conclude(message: Message, context: BotContext, form: LoanForm, outcom
     return ConversationHandler.END
 
 
-async def send_parts(message: Message, html: str, markup: object) -> None:
+async def send_parts(message: Message, html: str, markup: InlineKeyboardMarkup) -> None:
+    """A verdict or its details, split under Telegram's limit; the buttons go under the last part."""
     parts = split_message(html)
     for i, part in enumerate(parts, start=1):
         await message.reply_text(part, reply_markup=markup if i == len(parts) else None)
@@ -128,9 +129,9 @@ async def on_button(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     data, state, form = (query.data or "").removeprefix(PREFIX), saved_state(context), loan_form(context)
-    if data == DETAILS:
+    if data == DETAILS:  # of an earlier verdict: an open questionnaire stays open
         await show_details(query.message, context, form)
-        return ConversationHandler.END
+        return ANSWERING if state is not None else ConversationHandler.END
     if data == RESTART or (state is None and data == RESUME):
         return await ask(query.message, context, form, Outcome(Action.NEXT, form.start()))
     if state is None:
