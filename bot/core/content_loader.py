@@ -121,15 +121,12 @@ class ContentFiles:
         )
 
 
-def load_content(content_dir: Path, stations_override: Path | None = None) -> ContentFiles:
-    """Load every knowledge file; ``stations_override`` is the staff-imported station set."""
-    stations_path = (
-        stations_override if stations_override and stations_override.exists() else content_dir / "stations.json"
-    )
+def load_content(content_dir: Path) -> ContentFiles:
+    """Load every knowledge file (the staff-imported stations are read by ``bot/stations/station_files.py``)."""
     files = ContentFiles(
         law=load_model(content_dir / "law.json", LawFile),
         benefits=load_model(content_dir / "benefits.json", BenefitsFile),
-        stations=load_model(stations_path, StationsFile),
+        stations=load_model(content_dir / "stations.json", StationsFile),
         loans=load_model(content_dir / "loans.json", LoansFile),
         faq=load_model(content_dir / "faq.json", FaqFile),
         lexicon=load_model(content_dir / "lexicon.json", Lexicon),

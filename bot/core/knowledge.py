@@ -47,5 +47,5 @@ class Knowledge:
         return cls(files=files, law=law, entries=entries)
 
     @classmethod
-    def load(cls, content_dir: Path, stations_override: Path | None = None) -> Knowledge:
-        return cls.from_files(load_content(content_dir, stations_override))
+    def load(cls, content_dir: Path) -> Knowledge:
+        return cls.from_files(load_content(content_dir))
