@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
+from numpy.lib.npyio import NpzFile
 from pydantic import ValidationError
 
 from bot.core.content_models import Source, Station
@@ -80,7 +81,9 @@ class TextColumn:
 
     def check(self) -> None:
         ends = self.offsets
-        if len(ends) == 0 or ends[0] != 0 or ends[-1] != len(self.blob) or np.any(np.diff(ends) < 0):
+        if not np.issubdtype(ends.dtype, np.integer) or len(ends) == 0:
+            raise StationFileError("text offsets that are not whole numbers")
+        if ends[0] != 0 or ends[-1] != len(self.blob) or np.any(np.diff(ends) < 0):
             raise StationFileError("text offsets do not fit their blob")
 
 
@@ -104,6 +107,8 @@ class CodedColumn(Generic[T]):
         return len(self.codes)
 
     def check(self) -> None:
+        if not np.issubdtype(self.codes.dtype, np.integer):
+            raise StationFileError("codes that are not whole numbers")
         if len(self.codes) and not (self.codes.min() >= 0 and self.codes.max() < len(self.values)):
             raise StationFileError("a code points outside its table")
 
@@ -192,23 +197,31 @@ class StationColumns:
     def load(cls, path: Path) -> StationColumns:
         """The columns in ``path``, checked to fit together; StationFileError when they cannot be read."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                tables = json.loads(data["tables"].tobytes())
-                if not isinstance(tables, dict) or tables.get("format") != FORMAT:
-                    raise StationFileError(f"{path}: not a station file of format {FORMAT}")
-                columns = cls(
-                    lat=data["lat"].astype(np.float64, copy=False),
-                    lon=data["lon"].astype(np.float64, copy=False),
-                    sample=data["sample"].astype(bool, copy=False),
-                    **{name: TextColumn(data[f"{name}_blob"].tobytes(), data[f"{name}_offsets"]) for name in TEXTS},
-                    **{name: CodedColumn(data[f"{name}_codes"], _table(name, tables[name])) for name in CODED},
-                )
+            with path.open("rb") as handle:  # ours to close, also when numpy finds no zip in it
+                data = np.load(handle, allow_pickle=False)
+                if not isinstance(data, NpzFile):
+                    raise StationFileError(f"{path}: not a station file")
+                with data:
+                    columns = cls._read(path, data)
         except StationFileError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ValidationError) as exc:
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile, ValidationError) as exc:
             raise StationFileError(f"{path}: {type(exc).__name__}: {exc}") from None
         columns.check(path)
         return columns
+
+    @classmethod
+    def _read(cls, path: Path, data: NpzFile) -> StationColumns:
+        tables = json.loads(data["tables"].tobytes())
+        if not isinstance(tables, dict) or tables.get("format") != FORMAT:
+            raise StationFileError(f"{path}: not a station file of format {FORMAT}")
+        return cls(
+            lat=data["lat"].astype(np.float64, copy=False),
+            lon=data["lon"].astype(np.float64, copy=False),
+            sample=data["sample"].astype(bool, copy=False),
+            **{name: TextColumn(data[f"{name}_blob"].tobytes(), data[f"{name}_offsets"]) for name in TEXTS},
+            **{name: CodedColumn(data[f"{name}_codes"], _table(name, tables[name])) for name in CODED},
+        )
 
     def check(self, path: Path) -> None:
         """Every column as long as the others, every code and offset in range, every coordinate valid."""

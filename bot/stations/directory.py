@@ -10,7 +10,6 @@ finishes on the set it started with.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import threading
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.content_models import QAEntry, Source, Station
-from bot.stations.columns import StationColumns
+from bot.stations.columns import StationColumns, StationFileError
 from bot.stations.geo import valid_coordinates
 from bot.stations.places import STATION_WORDS, PlaceNames, strip_lead, unknown_place
 from bot.stations.spatial_index import SpatialIndex
@@ -118,7 +117,7 @@ class StationDirectory:
         self._files: StationFiles | None = None  # set by open(): where a reload reads from
         self._signature: Signature | None = None
         self._lock = threading.Lock()
-        self._next_check = 0.0
+        self._next_check = time.monotonic() + CHECK_EVERY_S
 
     @classmethod
     def open(cls, files: StationFiles, qa: Sequence[QAEntry] = ()) -> StationDirectory:
@@ -147,7 +146,12 @@ class StationDirectory:
         if self._files is None:
             return len(self)
         with self._lock:
-            signature, columns = self._files.load()
+            tried = self._files.signature()
+            try:
+                signature, columns = self._files.load()
+            except StationFileError:
+                self._signature = tried  # not tried again by itself until the file changes
+                raise
             snapshot = _Snapshot(columns)
             self._snapshot, self._signature = snapshot, signature  # one swap; look-ups in flight keep theirs
         origin = self._files.imported if signature else self._files.content_dir
@@ -170,10 +174,8 @@ class StationDirectory:
     def _reload_in_background(self) -> None:
         try:
             self.reload()
-        except Exception:  # a thread's last stop: log, keep the current set, and wait for the next change
+        except Exception:  # a thread's last stop: log, and keep the current set
             log.exception("could not load the new station set; the current one stays in use")
-            with contextlib.suppress(OSError):
-                self._signature = self._files.signature() if self._files else None
 
     # -- look-ups -------------------------------------------------------------------
 
