@@ -49,7 +49,7 @@ def test_an_empty_set_round_trips(tmp_path: Path) -> None:
 def test_repeated_values_are_stored_once(tmp_path: Path) -> None:
     many = [SHIPPED[0].model_copy(update={"id": f"s{i}"}) for i in range(100)]
     columns = StationColumns.from_stations(many)
-    assert len(columns.city.values) == len(columns.source.values) == len(columns.facilities.values) == 1
+    assert [len(columns.tables[name]) for name in ("city", "source", "facilities")] == [1, 1, 1]
     assert len(columns) == 100
 
 
@@ -87,16 +87,25 @@ def tables(**changes: object) -> np.ndarray:
     return np.frombuffer(json.dumps({"format": 1, **changes}).encode(), dtype=np.uint8)
 
 
+N = len(SHIPPED)
+
+
 @pytest.mark.parametrize(
     ("damage", "why"),
     [
-        ({"lat": np.array([95.0])}, "different lengths|out of range"),
-        ({"lon": np.full(len(SHIPPED), np.nan)}, "out of range"),
-        ({"city_codes": np.full(len(SHIPPED), 99, dtype=np.int32)}, "outside its table"),
-        ({"name_offsets": np.zeros(len(SHIPPED) + 1, dtype=np.int64)}, "offsets"),
-        ({"kind_codes": np.zeros(len(SHIPPED), dtype=np.float64)}, "whole numbers"),
-        ({"address_blob": None}, "KeyError"),
+        ({"coordinates": np.zeros((N + 1, 2))}, "different lengths"),
+        ({"coordinates": np.zeros(2 * N)}, "different lengths"),
+        ({"coordinates": np.full((N, 2), 95.0)}, "out of range"),
+        ({"coordinates": np.full((N, 2), np.nan)}, "out of range"),
+        ({"codes": np.full((N, 7), 99, dtype=np.int32)}, "outside its table"),
+        ({"codes": np.full((N, 7), -1, dtype=np.int32)}, "outside its table"),
+        ({"codes": np.zeros((N, 6), dtype=np.int32)}, "shape"),
+        ({"codes": np.zeros((N, 7), dtype=np.float64)}, "whole numbers"),
+        ({"texts_offsets": np.zeros(4 * N + 1, dtype=np.int64)}, "offsets"),
+        ({"texts_offsets": np.zeros(4 * N + 1, dtype=np.float64)}, "whole numbers"),
+        ({"texts_blob": None}, "KeyError"),
         ({"tables": tables(format=2)}, "format 1"),
+        ({"tables": tables(city=["海口"])}, "KeyError"),
         ({"tables": np.frombuffer(b"not json", dtype=np.uint8)}, "ValueError|JSONDecodeError"),
     ],
 )

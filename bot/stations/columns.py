@@ -1,12 +1,13 @@
 """The station set as compact columns, built once by ``import-stations`` and loaded in a blink.
 
 At national scale (ACFTU counted 186,100 stations at the end of 2024) one pydantic ``Station`` per
-station costs ~4.5 KB and seconds to build. Here the set is columns instead: numpy arrays for the
-coordinates and the sample flag; one UTF-8 blob with offsets for each text that differs from station
-to station (id, name, address, phone); and codes into a small table for each value that repeats
-(city, district, kind, hours, facilities, source). The columns go to one ``.npz`` file (no pickle:
-the tables are JSON) and come back from it without parsing a row. A ``Station`` model is made only
-for the few stations an answer shows.
+station costs ~4.5 KB and seconds to build. Here the set is three arrays and a few small tables:
+the coordinates; one UTF-8 blob with offsets for the texts that differ from station to station
+(id, name, address, phone); and, for each value that repeats (city, district, kind, hours,
+facilities, source), a code into a table of its distinct values, plus the sample flag. Each array
+keeps a station's values side by side, so making one station's model touches a few cache lines,
+not one per field. The arrays go to one ``.npz`` file (no pickle: the tables are JSON) and come
+back from it without parsing a row. A ``Station`` model is made only for the few an answer shows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -27,8 +28,10 @@ from pydantic import ValidationError
 from bot.core.content_models import Source, Station
 
 FORMAT = 1  # bumped when the layout changes; a file of another format is refused, not misread
-TEXTS = ("id", "name", "address", "phone")
-CODED = ("city", "district", "kind", "hours", "facilities", "source")
+TEXTS = ("id", "name", "address", "phone")  # station r's are strings r·4 … r·4+3 of the text column
+CODED = ("city", "district", "kind", "hours", "facilities", "source")  # columns 0–5 of codes; 6 is the flag
+SAMPLE = len(CODED)
+WIDTH = len(CODED) + 1
 T = TypeVar("T")
 
 
@@ -61,10 +64,14 @@ class StationRecord(NamedTuple):
 
 @dataclass(frozen=True)
 class TextColumn:
-    """Strings that differ per row, as one UTF-8 blob: row i is ``blob[offsets[i]:offsets[i + 1]]``."""
+    """Strings as one UTF-8 blob: string i is ``blob[offsets[i]:offsets[i + 1]]``."""
 
     blob: bytes
-    offsets: np.ndarray  # int64, one more than the rows
+    offsets: np.ndarray  # int64, one more than the strings
+    _ends: memoryview = field(init=False, repr=False, compare=False)  # plain ints, quicker than numpy's
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ends", memoryview(self.offsets))
 
     @classmethod
     def of(cls, values: Sequence[str]) -> TextColumn:
@@ -73,16 +80,16 @@ class TextColumn:
         np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
         return cls(b"".join(encoded), offsets)
 
-    def __getitem__(self, row: int) -> str:
-        return self.blob[self.offsets[row] : self.offsets[row + 1]].decode()
+    def __getitem__(self, i: int) -> str:
+        return self.blob[self._ends[i] : self._ends[i + 1]].decode()
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def check(self) -> None:
         ends = self.offsets
-        if not np.issubdtype(ends.dtype, np.integer) or len(ends) == 0:
-            raise StationFileError("text offsets that are not whole numbers")
+        if ends.ndim != 1 or not np.issubdtype(ends.dtype, np.integer) or len(ends) == 0:
+            raise StationFileError("text offsets that are not a list of whole numbers")
         if ends[0] != 0 or ends[-1] != len(self.blob) or np.any(np.diff(ends) < 0):
             raise StationFileError("text offsets do not fit their blob")
 
@@ -91,7 +98,7 @@ class TextColumn:
 class CodedColumn(Generic[T]):
     """Values that repeat, as a code per row into a table of the distinct values."""
 
-    codes: np.ndarray  # int32
+    codes: np.ndarray  # integers
     values: tuple[T, ...]
 
     @classmethod
@@ -100,48 +107,41 @@ class CodedColumn(Generic[T]):
         codes = np.fromiter((table.setdefault(value, len(table)) for value in values), dtype=np.int32)
         return cls(codes, tuple(table))
 
-    def __getitem__(self, row: int) -> T:
-        return self.values[self.codes[row]]
 
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def check(self) -> None:
-        if not np.issubdtype(self.codes.dtype, np.integer):
-            raise StationFileError("codes that are not whole numbers")
-        if len(self.codes) and not (self.codes.min() >= 0 and self.codes.max() < len(self.values)):
-            raise StationFileError("a code points outside its table")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StationColumns:
-    lat: np.ndarray  # float64
-    lon: np.ndarray  # float64
-    sample: np.ndarray  # bool
-    id: TextColumn
-    name: TextColumn
-    address: TextColumn
-    phone: TextColumn
-    city: CodedColumn[str]
-    district: CodedColumn[str]
-    kind: CodedColumn[str]
-    hours: CodedColumn[str]
-    facilities: CodedColumn[tuple[str, ...]]
-    source: CodedColumn[Source]
+    coordinates: np.ndarray  # (n, 2) float64: lat, lon
+    codes: np.ndarray  # (n, WIDTH) int32: a code for each CODED column, then the sample flag (0 or 1)
+    texts: TextColumn  # n × len(TEXTS) strings, station by station
+    tables: dict[str, tuple[Any, ...]]  # the distinct values of each CODED column
+    _codes: memoryview = field(init=False, repr=False)
+    _coordinates: memoryview = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_codes", memoryview(np.ascontiguousarray(self.codes).reshape(-1)))
+        object.__setattr__(self, "_coordinates", memoryview(np.ascontiguousarray(self.coordinates).reshape(-1)))
 
     def __len__(self) -> int:
-        return len(self.lat)
+        return len(self.coordinates)
+
+    def coded(self, name: str) -> CodedColumn[Any]:
+        """One CODED column (city, district, …) with its table, e.g. to group stations by place."""
+        return CodedColumn(self.codes[:, CODED.index(name)], self.tables[name])
+
+    @property
+    def sample(self) -> np.ndarray:
+        return self.codes[:, SAMPLE].astype(bool)
 
     @classmethod
     def from_records(cls, records: Iterable[StationRecord]) -> StationColumns:
         rows = list(records)
-        column = {name: [getattr(r, name) for r in rows] for name in StationRecord._fields}
+        coded = {name: CodedColumn.of(getattr(r, name) for r in rows) for name in CODED}
+        flags = np.fromiter((r.sample for r in rows), dtype=np.int32, count=len(rows))
         return cls(
-            lat=np.array(column["lat"], dtype=np.float64),
-            lon=np.array(column["lon"], dtype=np.float64),
-            sample=np.array(column["sample"], dtype=bool),
-            **{name: TextColumn.of(column[name]) for name in TEXTS},
-            **{name: CodedColumn.of(column[name]) for name in CODED},
+            coordinates=np.array([(r.lat, r.lon) for r in rows], dtype=np.float64).reshape(-1, 2),
+            codes=np.column_stack([*(coded[name].codes for name in CODED), flags]).astype(np.int32).reshape(-1, WIDTH),
+            texts=TextColumn.of([text for r in rows for text in (r.id, r.name, r.address, r.phone)]),
+            tables={name: column.values for name, column in coded.items()},
         )
 
     @classmethod
@@ -149,38 +149,43 @@ class StationColumns:
         return cls.from_records(map(StationRecord.of, stations))
 
     def station(self, row: int) -> Station:
-        """The model of one station, made on demand: only the few an answer shows ever need one."""
-        return Station.model_construct(
-            id=self.id[row],
-            name=self.name[row],
-            city=self.city[row],
-            district=self.district[row],
-            address=self.address[row],
-            lat=float(self.lat[row]),
-            lon=float(self.lon[row]),
-            kind=self.kind[row],
-            facilities=list(self.facilities[row]),
-            hours=self.hours[row],
-            phone=self.phone[row] or None,
-            sample=bool(self.sample[row]),
-            source=self.source[row],
+        """The model of one station, made on demand: only the few an answer shows ever need one.
+
+        The values were checked at import; a copy of a blank model with every field replaced is
+        pydantic's quickest way to a model of trusted values (quicker than ``model_construct``).
+        """
+        city, district, kind, hours, facilities, source, sample = self._codes[row * WIDTH : (row + 1) * WIDTH].tolist()
+        tables, first = self.tables, row * len(TEXTS)
+        return _BLANK.model_copy(
+            update={
+                "id": self.texts[first],
+                "name": self.texts[first + 1],
+                "address": self.texts[first + 2],
+                "phone": self.texts[first + 3] or None,
+                "city": tables["city"][city],
+                "district": tables["district"][district],
+                "kind": tables["kind"][kind],
+                "hours": tables["hours"][hours],
+                "facilities": list(tables["facilities"][facilities]),
+                "source": tables["source"][source],
+                "sample": bool(sample),
+                "lat": self._coordinates[2 * row],
+                "lon": self._coordinates[2 * row + 1],
+            }
         )
 
     # -- the file -------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
         """Write the columns to ``path`` atomically: readers see the old file or the new, never half."""
-        tables: dict[str, Any] = {"format": FORMAT}
-        arrays: dict[str, np.ndarray] = {"lat": self.lat, "lon": self.lon, "sample": self.sample}
-        for name in TEXTS:
-            text: TextColumn = getattr(self, name)
-            arrays[f"{name}_blob"] = np.frombuffer(text.blob, dtype=np.uint8)
-            arrays[f"{name}_offsets"] = text.offsets
-        for name in CODED:
-            coded: CodedColumn[Any] = getattr(self, name)
-            arrays[f"{name}_codes"] = coded.codes
-            tables[name] = [_table_value(value) for value in coded.values]
-        arrays["tables"] = np.frombuffer(json.dumps(tables, ensure_ascii=False).encode(), dtype=np.uint8)
+        tables = {"format": FORMAT, **{name: [_table_value(v) for v in self.tables[name]] for name in CODED}}
+        arrays = {
+            "coordinates": self.coordinates,
+            "codes": self.codes,
+            "texts_blob": np.frombuffer(self.texts.blob, dtype=np.uint8),
+            "texts_offsets": self.texts.offsets,
+            "tables": np.frombuffer(json.dumps(tables, ensure_ascii=False).encode(), dtype=np.uint8),
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
@@ -215,27 +220,33 @@ class StationColumns:
         tables = json.loads(data["tables"].tobytes())
         if not isinstance(tables, dict) or tables.get("format") != FORMAT:
             raise StationFileError(f"{path}: not a station file of format {FORMAT}")
+        codes = data["codes"]
+        if codes.ndim != 2 or codes.shape[1] != WIDTH or not np.issubdtype(codes.dtype, np.integer):
+            raise StationFileError(f"{path}: codes of shape {codes.shape}, not (n, {WIDTH}) whole numbers")
         return cls(
-            lat=data["lat"].astype(np.float64, copy=False),
-            lon=data["lon"].astype(np.float64, copy=False),
-            sample=data["sample"].astype(bool, copy=False),
-            **{name: TextColumn(data[f"{name}_blob"].tobytes(), data[f"{name}_offsets"]) for name in TEXTS},
-            **{name: CodedColumn(data[f"{name}_codes"], _table(name, tables[name])) for name in CODED},
+            coordinates=data["coordinates"].astype(np.float64, copy=False),
+            codes=codes.astype(np.int32, copy=False),
+            texts=TextColumn(data["texts_blob"].tobytes(), data["texts_offsets"]),
+            tables={name: _table(name, tables[name]) for name in CODED},
         )
 
     def check(self, path: Path) -> None:
-        """Every column as long as the others, every code and offset in range, every coordinate valid."""
-        parts: list[TextColumn | CodedColumn[Any]] = [getattr(self, name) for name in (*TEXTS, *CODED)]
-        if {len(part) for part in parts} | {len(self.lon), len(self.sample)} != {len(self)}:
-            raise StationFileError(f"{path}: columns of different lengths")
-        in_range = (np.abs(self.lat) <= 90) & (np.abs(self.lon) <= 180)  # False for NaN too
-        if not in_range.all():
+        """The arrays agree on the number of stations, every code and offset is in range, every coordinate valid."""
+        n = len(self.codes)
+        if self.coordinates.shape != (n, 2) or len(self.texts) != n * len(TEXTS):
+            raise StationFileError(f"{path}: arrays of different lengths")
+        if not ((np.abs(self.coordinates) <= (90, 180)).all()):  # False for NaN too
             raise StationFileError(f"{path}: a coordinate out of range")
+        sizes = [len(self.tables[name]) for name in CODED] + [2]
+        if n and not ((self.codes >= 0) & (self.codes < sizes)).all():
+            raise StationFileError(f"{path}: a code points outside its table")
         try:
-            for part in parts:
-                part.check()
+            self.texts.check()
         except StationFileError as exc:
             raise StationFileError(f"{path}: {exc}") from None
+
+
+_BLANK = Station.model_construct()
 
 
 def _table_value(value: object) -> object:
