@@ -34,7 +34,7 @@ LAT, LON = (18.0, 50.0), (75.0, 132.0)
 FACILITIES = ("饮水机", "微波炉", "手机充电", "洗手间", "应急药箱", "空调", "桌椅")
 HOURS = ("全天", "8:00-20:00", "7:00-19:00", "9:00-17:00", "")
 HEADER = "name,city,district,address,lat,lon,kind,facilities,hours,phone"
-RELOADS, ROUNDS = 3, 3
+RELOADS, ROUNDS = 3, 5
 
 
 def percentile(samples: list[float], q: float) -> float:
