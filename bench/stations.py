@@ -162,16 +162,18 @@ def main() -> None:
         print(
             f"stations: {args.stations:,} synthetic (300 clustered cities + 10 % scattered); queries: {args.queries:,}"
         )
-        print(f"import-stations: {source.stat().st_size / 2**20:.1f} MiB GB18030 CSV → {target.stat().st_size / 2**20:.1f}"
-              f" MiB {target.name} in {import_s:.1f} s (decode + encoding detection + row checks + columns)")  # fmt: skip
+        sizes = source.stat().st_size / 2**20, target.stat().st_size / 2**20
+        print(f"import-stations: {sizes[0]:.1f} MiB GB18030 CSV → {sizes[1]:.1f} MiB {target.name} in {import_s:.1f} s"
+              " (decode + encoding detection + row checks + columns)")  # fmt: skip
         command = [sys.executable, __file__, "--measure", str(data_dir), str(asked_file)]
         figures = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     print(
         f"load in a fresh process: {figures['load_ms']:.0f} ms; RSS +{figures['rss_mb']:.1f} MiB above the baseline of"
         f" {figures['baseline_mb']:.0f} MiB (modules imported)"
     )
-    print(f"reload (POST /api/stations/reload): {figures['reload_ms']:.0f} ms; RSS +{figures['rss_after_reloads_mb']:.1f}"
-          f" MiB above the baseline after {RELOADS} reloads")  # fmt: skip
+    after = figures["rss_after_reloads_mb"]
+    print(f"reload (POST /api/stations/reload): {figures['reload_ms']:.0f} ms; RSS +{after:.1f} MiB above the baseline"
+          f" after {RELOADS} reloads")  # fmt: skip
     print(f"latency in process, Station models made for the hits included (best of {ROUNDS} rounds):")
     labels = {"all": "nearest 3:", "charge": "nearest 3, need=charge:", "medicine": "nearest 3, need=medicine:"}
     for name, label in {**labels, "place": "city listing (resolve):"}.items():
