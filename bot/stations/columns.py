@@ -12,9 +12,8 @@ back from it without parsing a row. A ``Station`` model is made only for the few
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from numpy.lib.npyio import NpzFile
 from pydantic import ValidationError
 
 from bot.core.content_models import Source, Station
+from bot.core.storage import atomic_write_bytes
 
 FORMAT = 1  # bumped when the layout changes; a file of another format is refused, not misread
 TEXTS = ("id", "name", "address", "phone")  # station r's are strings r·4 … r·4+3 of the text column
@@ -186,17 +186,9 @@ class StationColumns:
             "texts_offsets": self.texts.offsets,
             "tables": np.frombuffer(json.dumps(tables, ensure_ascii=False).encode(), dtype=np.uint8),
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez(out, **arrays)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        packed = io.BytesIO()
+        np.savez(packed, **arrays)
+        atomic_write_bytes(path, packed.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> StationColumns:
