@@ -285,3 +285,14 @@ def test_an_unclosed_quote_swallowing_later_rows_is_reported_at_its_row(tmp_path
     assert {e.row for e in result.errors} == {3}
     assert "invalid" in {e.code for e in result.errors}
     assert not target.exists()
+
+
+@pytest.mark.parametrize("good_rows", [0, 1, 2])
+def test_a_row_the_csv_reader_cannot_read_is_named_by_its_spreadsheet_row(
+    tmp_path: Path, target: Path, good_rows: int
+) -> None:
+    runaway = '站,海口,龙华区,"' + "很长的地址" * 30_000  # an unclosed quote over the reader's field limit
+    lines = [HEADER, '龙华驿站,海口,龙华区,"两行\n地址",20.03,110.33,驿站,,,', GOOD_ROWS[1]][: good_rows + 1]
+    with pytest.raises(UnreadableFile) as raised:
+        import_stations(write_csv(tmp_path / "s.csv", [*lines, runaway]), target, TODAY)
+    assert raised.value.detail.startswith(f"row {good_rows + 2}: field larger than field limit")

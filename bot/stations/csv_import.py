@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.core.content_models import Source
 from bot.stations.columns import StationColumns, StationRecord
-from bot.stations.encoding import NotText, decode
+from bot.stations.encoding import NotText, decode_spreadsheet
 
 COLUMNS = ("name", "city", "district", "address", "lat", "lon", "kind", "facilities", "hours", "phone")
 REQUIRED = ("name", "city", "address", "lat", "lon", "kind")
@@ -62,6 +62,14 @@ class ImportResult:
         return not self.errors
 
 
+def decode(raw: bytes) -> str:
+    """The text of the file: UTF-8, GB18030 or Big5, told apart by ``encoding.py``."""
+    try:
+        return decode_spreadsheet(raw)
+    except NotText as exc:
+        raise UnreadableFile("encoding", str(exc)) from None
+
+
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the (spreadsheet row, cells) of every non-blank row.
 
@@ -74,20 +82,18 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise UnreadableFile("missing", exc.strerror or str(exc)) from None
     if b"\x00" in raw:
         raise UnreadableFile("encoding", "binary file")
-    try:
-        text = decode(raw)
-    except NotText as exc:
-        raise UnreadableFile("encoding", str(exc)) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(decode(raw), newline=""))
     rows: list[tuple[int, list[str]]] = []
-    number = 0  # the last row read whole
+    number = 0  # rows read whole so far: the header is row 1, and blank rows count
     try:
         header = next(reader, None)
-        for number, cells in enumerate(reader, start=2):
+        number = 1
+        for cells in reader:
+            number += 1
             if any(c.strip() for c in cells):
                 rows.append((number, cells))
     except csv.Error as exc:
-        raise UnreadableFile("encoding", f"row {number + 1 if rows or number else 1}: {exc}") from None
+        raise UnreadableFile("encoding", f"row {number + 1}: {exc}") from None
     if header is None or not rows:
         raise UnreadableFile("empty")
     return [h.strip().lower() for h in header], rows

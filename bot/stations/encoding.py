@@ -22,7 +22,7 @@ class NotText(Exception):
     """The bytes are none of the encodings Excel writes Chinese CSV in."""
 
 
-def decode(raw: bytes) -> str:
+def decode_spreadsheet(raw: bytes) -> str:
     """The text of a spreadsheet's bytes; NotText when no encoding fits."""
     try:
         return raw.decode("utf-8-sig")
