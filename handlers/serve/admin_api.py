@@ -1,8 +1,8 @@
-"""Admin HTTP API: staff tools create announcements and follow their delivery.
+"""Admin HTTP API: staff tools create announcements and follow their delivery, and reload the stations.
 
 POST /api/announcements   {"text", "target": "all" | {"topics": [...], "cities": [...]}, "send_at"?} → 202 {"id", ...}
 GET  /api/announcements/{id}   → status and counts
-POST /api/stations/reload      → 200 {"stations": n}: answer from the set import-stations wrote, now
+POST /api/stations/reload → 200 {"stations": n}: answer from the set import-stations wrote, from now on
 Every /api/ request needs ``Authorization: Bearer $ADMIN_API_TOKEN``. A request is
 validated completely before anything is stored, so a refused one leaves nothing behind.
 """
