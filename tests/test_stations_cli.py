@@ -94,3 +94,12 @@ def test_import_of_an_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "stations.xlsx"
     bad.write_bytes(b"PK\x03\x04\x00binary")
     assert run("import-stations", str(bad), DATA_DIR=str(tmp_path / "data")).returncode == 2
+
+
+def test_a_damaged_import_stops_the_start_with_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "stations.npz").write_bytes(b"PK\x03\x04 damaged")
+    done = run("ask", "海口的站点", DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 2
+    assert "stations.npz" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.lib.npyio import NpzFile
 from pydantic import ValidationError
 
+from bot.core.content_loader import ContentError
 from bot.core.content_models import Source, Station
 from bot.core.storage import atomic_write_bytes
 
@@ -35,8 +36,11 @@ WIDTH = len(CODED) + 1
 T = TypeVar("T")
 
 
-class StationFileError(Exception):
-    """The station file cannot be read (missing, damaged, or of another format); the message says which."""
+class StationFileError(ContentError):
+    """The station file cannot be read (missing, damaged, or of another format); the message says which.
+
+    A content error, so that a start-up with a damaged file stops with one clear line.
+    """
 
 
 class StationRecord(NamedTuple):
