@@ -270,6 +270,7 @@ class ScopeFile(Strict):
     law_name_suffixes: list[str] = Field(default_factory=list)  # "法", "条例": "…法第N条" names a law
     outside: list[str] = Field(default_factory=list)  # places neither the law nor the knowledge reach
     foreign_words: list[str] = Field(default_factory=list)  # "外国", "国外" and names the gazetteer lacks
+    international: list[str] = Field(default_factory=list)  # what answers about other countries: "art:9"
     regions: list[Region] = Field(default_factory=list)
     topics: dict[Topic, TopicScope] = Field(default_factory=dict)
     topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's

@@ -25,6 +25,9 @@ CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
 SUGGESTIONS = 3
+REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
+RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
+MARGIN_WEIGHT = 0.2  # how much a runner-up scoring as well as the best entry lowers the confidence
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
@@ -222,8 +225,20 @@ class Engine:
             english=item.entry.english,
         )
 
+    def _search(self, query: Query, limit: int = SUGGESTIONS + 1) -> list[Hit]:
+        """BM25's best entries; when the question names no place, entries whose facts hold in one
+        region only (海口's stations) yield to national ones that answer as well."""
+        hits = self._index.search(query.tokens, limit=limit + RERANK_EXTRA)
+        if not query.places:
+            hits = [
+                replace(h, score=h.score * REGIONAL_DISCOUNT) if self.scope.regional(self._docs[h.index].ref) else h
+                for h in hits
+            ]
+            hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
+
     def _ranked(self, query: Query) -> Answer:
-        hits = self._index.search(query.tokens, limit=SUGGESTIONS + 1)
+        hits = self._search(query)
         off_topic = any(t in self._off_topic for t in query.tokens)
         topic_guess = self._topic_by_words(query.tokens)
         if not hits:
@@ -270,7 +285,7 @@ class Engine:
         and when the query is too vague to single out one entry."""
         top = hits[0]
         margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
-        return top.coverage * (0.8 + 0.2 * margin) * self._specificity(tokens)
+        return top.coverage * (1 - MARGIN_WEIGHT + MARGIN_WEIGHT * margin) * self._specificity(tokens)
 
     # -- scope: what the question names that the knowledge does not cover ------------------
 
@@ -282,7 +297,7 @@ class Engine:
         if law is not None:
             if law.article is not None and law.article in law.held:
                 return self._entry_answer(law.held[law.article], 1.0)
-            hits = self._index.search(query.tokens, limit=SUGGESTIONS + 1)
+            hits = self._search(query)
             if law.article is None and hits and self._docs[hits[0].index].ref in {f"qa:{e}" for e in law.held.values()}:
                 return None  # 劳动法关于劳动模范的规定: the entry quoting it answers
             held = tuple(
@@ -292,12 +307,12 @@ class Engine:
             return self._not_covered(Gap("law", law.name, "law", law.article), held)
         foreign = scope.foreign(text, query.places)
         if foreign is not None:
-            return self._not_covered(Gap("foreign", foreign))
+            hits = self._search(query, 1)
+            if not hits or self._docs[hits[0].index].ref not in scope.file.international:
+                return self._not_covered(Gap("foreign", foreign))
         future = scope.future(text)
         if future is not None:
-            return self._not_covered(
-                Gap("future", future), self._suggest(self._index.search(query.tokens, SUGGESTIONS))
-            )
+            return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
         if query.places and scope.topic_named("stations", text):
             place = scope.uncovered_station_place(query.places, text)
             if place is not None:

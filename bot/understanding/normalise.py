@@ -58,8 +58,14 @@ class English:
         if not text.isascii() and not any("a" <= ch <= "z" for ch in text):
             return text
         text = _ENGLISH_ARTICLE_RE.sub(lambda m: f"第{m.group(1) or m.group(2)}条", text.replace("n't", " not"))
+        # Phrases that contain a stop word first ("who can apply"), then, without the stop
+        # words, the rest ("join the union" → "join union").
+        text = self._replace(_ENGLISH_PIECES_RE.findall(text), shortest=2)
         kept = "".join(p for p in _ENGLISH_PIECES_RE.findall(text) if p not in self._stop)
-        pieces = _ENGLISH_PIECES_RE.findall(kept)  # gaps left by dropped words merge into one
+        return _SPACE_RE.sub(" ", self._replace(_ENGLISH_PIECES_RE.findall(kept), shortest=1)).strip()
+
+    def _replace(self, pieces: list[str], shortest: int) -> str:
+        """Replace the longest known phrase at each word, of ``shortest`` words or more."""
         out: list[str] = []
         i = 0
         while i < len(pieces):
@@ -67,7 +73,7 @@ class English:
                 out.append(pieces[i])
                 i += 1
                 continue
-            for n in range(LONGEST_PHRASE, 0, -1):
+            for n in range(LONGEST_PHRASE, shortest - 1, -1):
                 last = i + 2 * (n - 1)
                 if last >= len(pieces) or not all(_PHRASE_GAP_RE.match(g) for g in pieces[i + 1 : last : 2]):
                     continue
@@ -79,7 +85,7 @@ class English:
             else:
                 out.append(pieces[i])
                 i += 1
-        return _SPACE_RE.sub(" ", "".join(out)).strip()
+        return "".join(out)
 
 
 def has_meaningful_text(text: str) -> bool:

@@ -137,6 +137,10 @@ class Scope:
 
     # -- what covers it ----------------------------------------------------------------
 
+    def regional(self, ref: str) -> bool:
+        """True when the entry's facts hold in one region only (not national)."""
+        return ref.partition(":")[2] in self._regions
+
     def uncovered_place(self, ref: str, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
         """The first place named that the entry behind ``ref`` does not hold facts for."""
         covered = self._regions.get(ref.partition(":")[2])
