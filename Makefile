@@ -1,5 +1,6 @@
 # make run: the bot (Telegram when BOT_TOKEN is set, else a console chat)
 # make test: lint and the test suite. Both create .venv from requirements.txt when missing or stale.
+# make install also provisions the test servers (.ci/provision: postgresql 15, chromium, CJK fonts) when root.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,9 +9,13 @@ LOCALES := zh_Hant en
 CATALOGS := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint format i18n bench clean
+.PHONY: install provision run test lint format i18n bench clean
 
-install: $(STAMP) $(COMPILED)
+install: provision $(STAMP) $(COMPILED)
+
+# System packages the tests run against; only a check when they are already installed.
+provision:
+	@if [ "$$(id -u)" -eq 0 ]; then .ci/provision; else .ci/provision --check || true; fi
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

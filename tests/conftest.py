@@ -100,3 +100,7 @@ async def chat(bot_services: Services, fake_api: FakeBotAPI) -> AsyncIterator[Ch
     application = build_application(bot_services)
     async with application:
         yield ChatDriver(application, fake_api)
+
+
+# Real servers (tests/servers): postgres_url, postgres_db_url, browser, page.
+pytest_plugins = ["tests.servers.postgres", "tests.servers.browser"]

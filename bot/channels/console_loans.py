@@ -7,6 +7,7 @@ are typed. Typing 贷款测评 again while a questionnaire is open offers 继续
 from __future__ import annotations
 
 from bot.core.content_models import LoansFile
+from bot.loans import render as loans_render
 from bot.loans.questionnaire import (
     RESUME_CHOICES,
     START_WORDS,
@@ -17,7 +18,6 @@ from bot.loans.questionnaire import (
     Outcome,
     parse_resume,
 )
-from bot.loans import render as loans_render
 from bot.understanding.render import Gettext
 
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.benefits.policy import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
 from bot.benefits import render as words
+from bot.benefits.policy import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
 from bot.core.content_models import BenefitPolicy
 from bot.core.i18n import N_
 from bot.understanding.render import Gettext

@@ -12,8 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.content_models import Article
 from bot.core.knowledge import Law
-from bot.law.articles import OVERVIEW_ARTICLES, ChapterPage, neighbours, page_of
 from bot.law import render as law_render
+from bot.law.articles import OVERVIEW_ARTICLES, ChapterPage, neighbours, page_of
 from bot.understanding.engine import Answer, Kind
 from bot.understanding.render import Gettext
 from handlers.context import BotContext

@@ -24,8 +24,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.loans.questionnaire import START_WORDS, Action, FormState, LoanForm, Outcome, parse_resume
 from bot.loans import render as loans_render
+from bot.loans.questionnaire import START_WORDS, Action, FormState, LoanForm, Outcome, parse_resume
 from handlers.chat import faq
 from handlers.chat.render import split_message, to_html
 from handlers.context import BotContext
