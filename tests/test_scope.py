@@ -200,3 +200,32 @@ def test_a_misspelt_scope_field_stops_start_up(tmp_path: Path) -> None:
     (content / "scope.json").write_text(json.dumps(scope, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ContentError, match=r"scope\.json: entry subjects\[0\]"):
         load_content(content)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("浙江劳模有什么待遇", "浙江"),
+        ("成都市总工会创业贷款怎么申请", "成都"),
+        ("铁路系统的劳模去景区免门票吗", "铁路系统"),
+    ],
+)
+def test_local_programmes_are_not_answered_by_national_ones_or_another_system(
+    engine: Engine, text: str, place: str
+) -> None:
+    assert_not_covered(engine, text, "place", place)
+
+
+def test_a_national_programme_named_with_a_place_is_answered(engine: Engine) -> None:
+    answer = engine.answer("我在广州 能申请创业担保贷款吗")
+    assert (answer.kind, answer.topic) == (Kind.ENTRY, "loans")
+
+
+@pytest.mark.parametrize("text", ["劳动法规定每天工作几个小时", "宪法规定公民有哪些权利"])
+def test_another_law_named_with_what_its_quoting_entry_does_not_hold(engine: Engine, text: str) -> None:
+    assert engine.answer(text).kind is Kind.NOT_COVERED
+
+
+def test_words_that_only_look_like_a_law_or_a_greeting(engine: Engine) -> None:
+    assert engine.answer("公司违反劳动法律法规怎么办").kind is not Kind.NOT_COVERED  # 劳动法律 is not 劳动法
+    assert engine.answer("How many union service stations are there in China?").topic == "stations"  # not "hi"

@@ -252,6 +252,10 @@ class TopicScope(Strict):
     what: str = Field(min_length=1)  # what a place can lack: "站点" → "还没有北京的站点"
     held: str = Field(min_length=1)  # what the knowledge holds of the topic, for "我们有的是……"
     help: list[str] = Field(default_factory=list)  # entries shown in full when a place is not covered
+    # Programmes are local (each place has its own): a place named is only answered by entries
+    # holding for it, or by national ones when the question names a national programme.
+    local: bool = False
+    national: list[str] = Field(default_factory=list)  # words naming a national programme: "创业担保贷款"
 
 
 class Subject(Strict):

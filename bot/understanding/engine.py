@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -25,6 +25,8 @@ CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
 SUGGESTIONS = 3
+QUOTED_COVERAGE = 0.45  # how much of a question about another law, its name aside, the quoting entry must match
+QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
 MARGIN_WEIGHT = 0.2  # how much a runner-up scoring as well as the best entry lowers the confidence
@@ -198,6 +200,8 @@ class Engine:
         rest = _PUNCT_RE.sub("", query.text)
         kind = None
         for phrase, phrase_kind in self._chitchat:
+            if phrase.isascii() and not re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", query.text):
+                continue  # "hi" is a greeting, not the middle of "china"
             if phrase in rest:
                 rest = rest.replace(phrase, "")
                 kind = kind or phrase_kind
@@ -297,8 +301,7 @@ class Engine:
         if law is not None:
             if law.article is not None and law.article in law.held:
                 return self._entry_answer(law.held[law.article], 1.0)
-            hits = self._search(query)
-            if law.article is None and hits and self._docs[hits[0].index].ref in {f"qa:{e}" for e in law.held.values()}:
+            if law.article is None and self._quotes(law.name, law.held.values(), query):
                 return None  # 劳动法关于劳动模范的规定: the entry quoting it answers
             held = tuple(
                 Suggestion(f"qa:{e}", self.knowledge.entries[e].entry.questions[0])
@@ -319,16 +322,29 @@ class Engine:
                 return self._not_covered(Gap("place", place, "stations"))
         return None
 
+    def _quotes(self, law: str, entries: Iterable[str], query: Query) -> bool:
+        """True when, besides the law's name, the question asks what an entry quoting it holds."""
+        refs = {f"qa:{e}" for e in entries}
+        best = self._index.search(query.tokens, limit=1)
+        if not best or self._docs[best[0].index].ref not in refs:
+            return False
+        named = set(self.tokenizer.tokens(law))
+        rest = self._index.search([t for t in query.tokens if t not in named], limit=QUOTED_DEPTH)
+        return any(h.index == best[0].index and h.coverage >= QUOTED_COVERAGE for h in rest)
+
     def _ranked_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
         """Gaps that depend on the best entry: a subject it does not treat, a place it does not hold."""
         top = self._docs[hits[0].index]
         subject = self.scope.subject(query.text, top.ref)
         if subject is not None:
             return self._not_covered(Gap("subject", subject))
-        if query.places:
+        place = self.scope.uncovered_system(top.ref, query.text)
+        if query.places and place is None:
             place = self.scope.uncovered_place(top.ref, query.places, query.text)
-            if place is not None:
-                return self._not_covered(Gap("place", place, top.topic), tuple(self._suggest(hits)))
+        if query.places and place is None and not self.scope.regional(top.ref):
+            place = self.scope.local_gap(top.topic, query.places, query.text)
+        if place is not None:
+            return self._not_covered(Gap("place", place, top.topic), tuple(self._suggest(hits)))
         return None
 
     def _not_covered(self, gap: Gap, suggestions: tuple[Suggestion, ...] | list[Suggestion] = ()) -> Answer:

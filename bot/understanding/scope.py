@@ -21,6 +21,8 @@ from bot.understanding.regions import FOREIGN, Gazetteer, Place
 
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
+_NOT_A_LAW_AFTER = ("律", "规章", "规范", "规和")  # 劳动法律法规 names no law called 劳动法
+_SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里|内|上)")  # 铁路系统的劳模
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Scope:
             return None
         for name, law in self._laws:
             at = text.find(name)
-            if at >= 0:
+            if at >= 0 and not text.startswith(_NOT_A_LAW_AFTER, at + len(name)):
                 after = _ARTICLE_AFTER_RE.match(text, at + len(name))
                 return LawMention(law.name, int(after.group(1)) if after else None, law.held)
         match = self._law_article_re.search(text)
@@ -147,6 +149,24 @@ class Scope:
         if covered is None:
             return None  # national: the law and national policies hold everywhere on the mainland
         return self._first_uncovered(covered.places, covered.region.systems, places, text)
+
+    def uncovered_system(self, ref: str, text: str) -> str | None:
+        """An employer system the question names (铁路系统的劳模) when the entry holds for another only."""
+        covered = self._regions.get(ref.partition(":")[2])
+        if covered is None or not covered.region.systems:
+            return None
+        for match in _SYSTEM_RE.finditer(text):
+            if not any(s in match.group(1) for s in covered.region.systems):
+                return match.group(1)
+        return None
+
+    def local_gap(self, topic: str, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
+        """A place named in a topic whose programmes are local (劳模待遇, 工会贷款): a national entry
+        does not answer "浙江的劳模有什么待遇" unless the question names a national programme."""
+        covered = self.file.topics.get(topic)  # type: ignore[call-overload]
+        if covered is None or not covered.local or any(w in text for w in covered.national):
+            return None
+        return places[0][0].short
 
     def uncovered_station_place(self, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
         return self._first_uncovered(self._station_places, (), places, text)
