@@ -11,6 +11,12 @@ HOLDOUT_FLOOR = 0.75  # measured 78.8% when the set was written; guards against 
 BLIND_DEV_ACCURACY = 0.93
 BLIND_DEV_CONFIDENT_WRONG = 0.02
 BLIND_DEV_HONEST = 0.95
+# The test half, run once at the end of that work (never tuned on): accuracy 80.2%,
+# confident-wrong 8.9%, honest on not-covered 71.4%, short of the 95% / 1% / 95%.
+# These floors only catch regressions.
+BLIND_TEST_ACCURACY = 0.78
+BLIND_TEST_CONFIDENT_WRONG = 0.10
+BLIND_TEST_HONEST = 0.69
 
 
 def test_question_set_is_large_and_varied() -> None:
@@ -41,6 +47,13 @@ def test_blind_dev_half_does_not_regress(engine: Engine) -> None:
     assert found.accuracy >= BLIND_DEV_ACCURACY
     assert found.confident_wrong <= BLIND_DEV_CONFIDENT_WRONG, wrong
     assert found.honest_rate >= BLIND_DEV_HONEST
+
+
+def test_blind_test_half_does_not_regress(engine: Engine) -> None:
+    found = report(engine, load_cases(BLIND_TEST))
+    assert found.accuracy >= BLIND_TEST_ACCURACY
+    assert found.confident_wrong <= BLIND_TEST_CONFIDENT_WRONG
+    assert found.honest_rate >= BLIND_TEST_HONEST
 
 
 def test_blind_set_is_frozen_and_split() -> None:
