@@ -6,6 +6,7 @@ python run_bot.py ask "问题"          print the answer as a user reads it (--j
 python run_bot.py ask --jsonl        answer {"q": ...} objects read line by line from stdin
                                      ({"location": [lat, lon]} lines get the nearest stations)
 python run_bot.py import-stations FILE.csv   replace the station set (staff; see README)
+python run_bot.py web                the mobile web chat on HTTP_HOST:HTTP_PORT (and /wechat with WECHAT_TOKEN)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.channels.wechat.config import WeChatConfig, WeChatConfigError, channel_secrets
 from bot.core.content_loader import ContentError
 from bot.core.logging_setup import configure_logging
 from bot.core.settings import Settings, SettingsError
@@ -30,6 +32,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help='read {"q": ...} per line from stdin')
     sub.add_parser("console", help="chat in the terminal")
+    sub.add_parser("web", help="serve the mobile web chat (and WeChat when WECHAT_TOKEN is set)")
     stations = sub.add_parser("import-stations", help="replace the station set from a CSV file (UTF-8 or GB18030)")
     stations.add_argument("file", type=Path)
     return parser.parse_args(argv)
@@ -42,10 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command is None:
             settings = with_webhook(settings, args.webhook)
-    except SettingsError as exc:
+        WeChatConfig.from_env()  # a malformed WeChat variable stops start-up here, with its name
+    except (SettingsError, WeChatConfigError) as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level if args.command is None else "WARNING", settings.secrets)
+    serving = args.command in (None, "web")
+    configure_logging(settings.log_level if serving else "WARNING", (*settings.secrets, *channel_secrets()))
     try:
         return _run(args, settings)
     except ContentError as exc:
@@ -66,6 +71,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.channels import import_stations
 
         return import_stations.main(args.file, settings)
+    if args.command == "web":
+        from bot.channels.web.server import run as run_web
+        from bot.services import build_services
+
+        services = build_services(settings)
+        try:
+            return run_web(services)
+        finally:
+            services.close()
     if args.command == "console" or not settings.bot_token:
         from bot.channels.console import run_console
 

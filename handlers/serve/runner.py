@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.guard.webhook_secret import webhook_route
 from bot.services import Services
 from handlers.app import build_application
-from handlers.serve.http_server import build_web_app
+from handlers.serve.http_server import build_web_app, serves_channels
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class BotServer:
         self.application = build_application(services, polling=self.webhook is None)
         web_app = build_web_app(self.application, services, self.webhook)
         web_app.cleanup_ctx.append(self._telegram)
-        self.listens = self.webhook is not None or bool(self.settings.admin_api_token)
+        self.listens = self.webhook is not None or bool(self.settings.admin_api_token) or serves_channels()
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT)
         self.port: int | None = None
         self._poll_timeout = poll_timeout
