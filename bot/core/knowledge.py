@@ -42,7 +42,9 @@ class Knowledge:
 
     @classmethod
     def from_files(cls, files: ContentFiles) -> Knowledge:
-        entries = {entry.id: TopicEntry(topic, entry) for topic, qa in files.qa_by_topic() for entry in qa}
+        entries = {
+            entry.id: TopicEntry(entry.topic or topic, entry) for topic, qa in files.qa_by_topic() for entry in qa
+        }
         law = Law(files.law.source, tuple(files.law.chapters), tuple(files.law.articles))
         return cls(files=files, law=law, entries=entries)
 
