@@ -33,7 +33,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--jsonl", action="store_true", help='read {"q": ...} per line from stdin')
     sub.add_parser("console", help="chat in the terminal")
     sub.add_parser("web", help="serve the mobile web chat (and WeChat when WECHAT_TOKEN is set)")
-    stations = sub.add_parser("import-stations", help="replace the station set from a CSV file (UTF-8 or GB18030)")
+    stations = sub.add_parser("import-stations", help="replace the station set from a CSV (UTF-8, GB18030 or Big5)")
     stations.add_argument("file", type=Path)
     return parser.parse_args(argv)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Topic = Literal["law", "benefits", "stations", "loans", "faq"]
 # A date only as precise as the source is: "2022", "2022-01" or "2022-01-13".
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+UNDATED = "undated"  # a source that gives no year: replies say 年份未标 rather than invent one
 
 
 class Strict(BaseModel):
@@ -34,7 +35,7 @@ class Source(Strict):
     """Where a fact comes from: a law article, or a publication and its date."""
 
     publication: str = Field(min_length=1)  # "工人日报" or "中华人民共和国工会法（2021年修正）"
-    date: PartialDate
+    date: PartialDate | Literal["undated"]  # "undated", said explicitly, when the source gives no year
     title: str | None = None
     article: int | None = Field(default=None, ge=1)
     note: str | None = None  # e.g. "示例数据" or a reliability remark
@@ -50,6 +51,10 @@ class QAEntry(Strict):
     source: Source
     articles: list[int] = Field(default_factory=list)  # related law articles, for links
     english: str | None = None  # optional English answer for the en locale
+    # The topic the entry answers when it is not its file's: commentary on the law kept with the
+    # news page in faq.json answers questions about the law, so it is ``law``.
+    topic: Topic | None = None
+    also: list[Source] = Field(default_factory=list)  # sources of further facts the answer states
 
 
 class Chapter(Strict):
@@ -61,6 +66,7 @@ class Article(Strict):
     number: int = Field(ge=1)
     chapter: int = Field(ge=1)
     text: str = Field(min_length=1)
+    questions: list[str] = Field(default_factory=list)  # how workers ask what the article answers
 
 
 class LawFile(Strict):
@@ -244,6 +250,68 @@ class Lexicon(Strict):
     chitchat: dict[str, list[str]] = Field(default_factory=dict)  # kind → phrases
     off_topic: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
+    english: dict[str, str] = Field(default_factory=dict)  # English word or phrase → the Chinese word it means
+    english_stopwords: list[str] = Field(default_factory=list)  # English words that carry no meaning here
+
+
+class Citation(Strict):
+    """A fact stated in many answers (the union hotline), cited wherever its marker appears."""
+
+    marker: str = Field(min_length=1)  # text that, in an answer, states the fact ("-12351")
+    text: str = Field(min_length=1)  # the fact as a reply states it
+    source: Source
+
+
+class OtherLaw(Strict):
+    """A law or regulation other than the Trade Union Law, and the few of its articles we quote."""
+
+    name: str = Field(min_length=1)  # "劳动法"
+    aliases: list[str] = Field(default_factory=list)  # other ways to write it ("劳动合同法" is its own law)
+    held: dict[int, str] = Field(default_factory=dict)  # article → id of the entry quoting it
+
+
+class Region(Strict):
+    """Where the facts of some entries hold: a place (and an employer system) the knowledge covers."""
+
+    label: str = Field(min_length=1)  # "黑龙江省林业系统", as a reply names it
+    places: list[str] = Field(min_length=1)  # administrative divisions, as the gazetteer names them
+    systems: list[str] = Field(default_factory=list)  # the employer system it is limited to: "林业"
+    entries: list[str] = Field(default_factory=list)  # ids of the entries whose facts hold only here
+
+
+class TopicScope(Strict):
+    what: str = Field(min_length=1)  # what a place can lack: "站点" → "还没有北京的站点"
+    held: str = Field(min_length=1)  # what the knowledge holds of the topic, for "我们有的是……"
+    help: list[str] = Field(default_factory=list)  # entries shown in full when a place is not covered
+    # Programmes are local (each place has its own): a place named is only answered by entries
+    # holding for it, or by national ones when the question names a national programme.
+    local: bool = False
+    national: list[str] = Field(default_factory=list)  # words naming a national programme: "创业担保贷款"
+
+
+class Subject(Strict):
+    """A question the knowledge has no answer for (加班费怎么算): say so rather than guess."""
+
+    label: str = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+    asks: list[str] = Field(default_factory=list)  # when given, one of these must be asked too (几倍, 多少)
+
+
+class ScopeFile(Strict):
+    """What the knowledge covers: the law, the places and systems, the subjects it does not."""
+
+    law_names: list[str] = Field(min_length=1)  # the Trade Union Law as people write it
+    other_laws: list[OtherLaw] = Field(default_factory=list)
+    law_name_suffixes: list[str] = Field(default_factory=list)  # "法", "条例": "…法第N条" names a law
+    outside: list[str] = Field(default_factory=list)  # places neither the law nor the knowledge reach
+    foreign_words: list[str] = Field(default_factory=list)  # "外国", "国外" and names the gazetteer lacks
+    international: list[str] = Field(default_factory=list)  # what answers about other countries: "art:9"
+    regions: list[Region] = Field(default_factory=list)
+    topics: dict[Topic, TopicScope] = Field(default_factory=dict)
+    topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's
+    subjects: list[Subject] = Field(default_factory=list)
+    future_words: list[str] = Field(default_factory=list)  # "明年": the knowledge is dated
+    hotline: Citation  # where to ask, closing every not-covered reply; cited in every answer stating it
 
 
 class SubscriptionTopic(Strict):

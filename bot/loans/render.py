@@ -179,8 +179,12 @@ def _shown(result: Verdict) -> tuple[ProgrammeVerdict, ...]:
     return (result.main, *result.alternatives)
 
 
-def _sources(result: Verdict, _: Gettext) -> str | None:
-    return sources_line(tuple(dict.fromkeys(v.programme.source for v in _shown(result))), _)
+def _sources(result: Verdict, _: Gettext, notes: bool = True) -> str | None:
+    """The programmes' sources; the short verdict leaves out their notes (the details carry them)."""
+    sources = (v.programme.source for v in _shown(result))
+    if not notes:
+        sources = (s.model_copy(update={"note": None}) for s in sources)
+    return sources_line(tuple(dict.fromkeys(sources)), _)
 
 
 def verdict(result: Verdict, _: Gettext) -> Rendered:
@@ -196,7 +200,7 @@ def verdict(result: Verdict, _: Gettext) -> Rendered:
         ]
         for alternative in result.alternatives:
             lines += ["", *_outcome_lines(alternative, result.answers.amount, _)]
-    return Rendered(_("贷款资格测评结果"), "\n".join(lines), _sources(result, _))
+    return Rendered(_("贷款资格测评结果"), "\n".join(lines), _sources(result, _, notes=False))
 
 
 def _terms(verdict: ProgrammeVerdict, _: Gettext) -> list[str]:
@@ -232,5 +236,5 @@ def details(form: LoanForm, result: Verdict, _: Gettext) -> Rendered:
 
 def verdict_with_details(form: LoanForm, result: Verdict, _: Gettext) -> Rendered:
     """The verdict and its details in one, for a channel without a button to open them (console, WeChat)."""
-    short = verdict(result, _)
-    return Rendered(short.heading, "\n\n".join([short.body, *_detail_lines(form, result, _)]), short.source_line)
+    body = "\n\n".join([verdict(result, _).body, "\n".join(_detail_lines(form, result, _))])
+    return Rendered(_("贷款资格测评结果"), body, _sources(result, _))

@@ -23,7 +23,7 @@ from bot.core.storage import Journal
 from bot.understanding.engine import Answer, Kind
 from bot.understanding.normalise import normalise
 
-UNANSWERED = frozenset({Kind.UNSURE, Kind.OFF_TOPIC})
+UNANSWERED = frozenset({Kind.UNSURE, Kind.OFF_TOPIC, Kind.NOT_COVERED})
 REPORT_DAYS = 7
 REPORT_LIMIT = 10
 DAY = 86_400.0

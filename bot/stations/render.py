@@ -141,7 +141,7 @@ def render_stations(answer: Answer, _: Gettext) -> Rendered:
 
 UNREADABLE = {
     "missing": N_("无法打开文件：{detail}"),
-    "encoding": N_("文件不是 UTF-8 或 GB18030 编码的 CSV（{detail}）。请在 Excel 里“另存为 CSV UTF-8”。"),
+    "encoding": N_("文件不是 UTF-8、GB18030 或 Big5 编码的 CSV（{detail}）。请在 Excel 里“另存为 CSV UTF-8”。"),
     "empty": N_("文件是空的：没有表头或没有数据行。"),
     "header": N_("表头不对：应为 {columns}，实际是 {detail}"),
 }
@@ -174,7 +174,7 @@ def render_import_report(result: ImportResult, target: str, _: Gettext) -> list[
         _("导入成功：共 {count} 个站点，{n} 个城市（{cities}）。").format(
             count=len(result.stations), n=len(result.cities), cities=cities
         ),
-        _("已替换 {path}；重启机器人后生效。").format(path=target),
+        _("已替换 {path}；运行中的机器人几秒内会自动改用新的站点，不用重启。").format(path=target),
     ]
 
 
