@@ -8,16 +8,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import N_
-from bot.understanding.render import Gettext
+from bot.understanding.render import MENU_TOPICS, Gettext
 
-TOPICS = (
-    ("law", N_("📘 工会法")),
-    ("benefits", N_("🏅 劳模待遇")),
-    ("stations", N_("📍 服务站点")),
-    ("loans", N_("💰 小额贷款")),
-    ("faq", N_("❓ 常见问题")),
-    ("human", N_("🙋 转人工")),
-)
+TOPICS = (*MENU_TOPICS, ("human", N_("🙋 转人工")))
 PER_ROW = 2
 
 
