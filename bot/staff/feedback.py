@@ -4,8 +4,10 @@ Staff read it through ``/report`` to see where the knowledge store needs work. Q
 votes are rows in the store (``feedback_questions``, ``feedback_votes``): a question is one
 insert, a vote one upsert (a member's later vote on the same answer replaces the earlier one).
 /report and the 转人工 look-up are indexed queries, so they cost the same at a million rows as
-at ten. Only unsure and off-topic questions are logged: they are what staff act on. Rows older
-than ``FEEDBACK_DAYS`` are pruned by the daily retention job.
+at ten. Only unsure, off-topic and not-covered questions go into ``/report``: they are what
+staff act on. Answered questions are logged too (``feedback_answers``), with the answer they
+got: the most asked make the ❓ menu, and a member who votes 👎 can hand the question itself to a
+person. Rows older than ``FEEDBACK_DAYS`` are pruned by the daily retention job.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from enum import StrEnum
 
 from sqlalchemy import case, func, insert, select
 
-from bot.core.db.schema import feedback_questions, feedback_votes
+from bot.core.db.schema import feedback_answers, feedback_questions, feedback_votes
 from bot.core.db.upsert import upsert
 from bot.core.storage import Store
 from bot.understanding.engine import Answer, Kind
 from bot.understanding.normalise import normalise
 
-UNANSWERED = frozenset({Kind.UNSURE, Kind.OFF_TOPIC})
+UNANSWERED = frozenset({Kind.UNSURE, Kind.OFF_TOPIC, Kind.NOT_COVERED})
 REPORT_DAYS = 7
 REPORT_LIMIT = 10
 DAY = 86_400.0
@@ -83,6 +85,31 @@ class Feedback:
             await connection.execute(insert(feedback_questions), row)
         return True
 
+    async def record_answered(self, chat_id: int, message_id: int, user_id: int, text: str, answer: Answer) -> bool:
+        """Log a question that got a definite answer (one with a ref); True when it was logged."""
+        if answer.ref is None or answer.kind in UNANSWERED:
+            return False
+        row = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "text": text, "ref": answer.ref}
+        async with self._store.begin() as connection:
+            await connection.execute(insert(feedback_answers), {**row, "created_at": self._clock()})
+        return True
+
+    async def most_asked(self, limit: int, min_askers: int = 1, days: int = REPORT_DAYS) -> list[str]:
+        """The refs of the answers most members were given lately, most first; each member counts
+        once, and an answer fewer than ``min_askers`` members got is left out."""
+        a = feedback_answers.c
+        askers = func.count(a.user_id.distinct()).label("askers")
+        query = (
+            select(a.ref)
+            .where(a.created_at >= self._clock() - days * DAY)
+            .group_by(a.ref)
+            .having(askers >= min_askers)
+            .order_by(askers.desc(), a.ref)
+            .limit(limit)
+        )
+        async with self._store.connect() as connection:
+            return list((await connection.scalars(query)).all())
+
     async def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
         """Record a vote on the answer in ``message_id``; voting again replaces the earlier vote."""
         row = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "ref": ref, "vote": str(vote)}
@@ -91,21 +118,23 @@ class Feedback:
             await connection.execute(statement, {**row, "created_at": self._clock()})
 
     async def question_before(self, chat_id: int, message_id: int) -> Question | None:
-        """The last question logged in the chat before ``message_id``, within the last week.
+        """The last question (answered or not) logged in the chat before ``message_id``, within the last week.
 
-        Message ids grow within a chat, so the unsure answer a button sits under belongs to
-        the latest logged question with a smaller id.
+        Message ids grow within a chat, so the answer a button sits under belongs to the latest
+        logged question with a smaller id.
         """
-        q = feedback_questions.c
-        query = (
-            select(q.chat_id, q.message_id, q.user_id, q.text, q.created_at)
-            .where(q.chat_id == chat_id, q.message_id < message_id, q.created_at >= self._clock() - WEEK)
-            .order_by(q.message_id.desc())
-            .limit(1)
-        )
+        found = []
         async with self._store.connect() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else Question(*row)
+            for table in (feedback_questions, feedback_answers):  # one indexed look-up each
+                t = table.c
+                query = (
+                    select(t.chat_id, t.message_id, t.user_id, t.text, t.created_at)
+                    .where(t.chat_id == chat_id, t.message_id < message_id, t.created_at >= self._clock() - WEEK)
+                    .order_by(t.message_id.desc())
+                    .limit(1)
+                )
+                found += (await connection.execute(query)).all()
+        return Question(*max(found, key=lambda row: row[1])) if found else None
 
     async def report(self, days: int = REPORT_DAYS, limit: int = REPORT_LIMIT) -> Report:
         """Most asked unanswered questions and most down-voted answers of the last ``days`` days.

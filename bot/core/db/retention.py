@@ -46,6 +46,7 @@ async def prune(store: Store, feedback_days: int, now: float | None = None) -> d
     finished = select(schema.announcements.c.id).where(schema.announcements.c.reported == true())
     rules: list[tuple[Table, ColumnElement[bool]]] = [
         (schema.feedback_questions, schema.feedback_questions.c.created_at < old),
+        (schema.feedback_answers, schema.feedback_answers.c.created_at < old),
         (schema.feedback_votes, schema.feedback_votes.c.created_at < old),
         (schema.ptb_conversations, schema.ptb_conversations.c.state.is_(None)),
         (schema.handoffs, closed_long_ago | (h.closed_at.is_(None) & (h.created_at < old))),

@@ -170,6 +170,20 @@ feedback_questions = Table(  # unanswered questions, for /report and 转人工
     Index(None, "chat_id", "message_id"),  # 转人工: the question an unsure answer was for
 )
 
+feedback_answers = Table(  # answered questions and the answer they got: the ❓ menu's most asked, 转人工 after 👎
+    "feedback_answers",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ref", String(128), nullable=False),
+    Column("created_at", Double, nullable=False),
+    Index(None, "created_at", "ref", "user_id"),  # the most asked of the week (covering)
+    Index(None, "chat_id", "message_id"),  # 转人工: the question an answer was for
+)
+
 feedback_votes = Table(  # 👍/👎; a member's later vote on the same answer replaces the earlier one
     "feedback_votes",
     metadata,
