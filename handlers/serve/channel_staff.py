@@ -27,7 +27,6 @@ from handlers.staff.handoff import on_staff_reply as telegram_relay
 log = logging.getLogger(__name__)
 
 
-
 def forwarder(application: Application, services: Services) -> StaffForward | None:
     """Posts plain text to STAFF_CHAT_ID; None when no staff chat is configured."""
     staff_chat_id = services.settings.staff_chat_id
