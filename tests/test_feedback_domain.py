@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.db.bot_state import BotState, Changes
 from bot.core.db.retention import CLOSED_HANDOFF_DAYS, prune
 from bot.core.storage import Store
 from bot.staff.feedback import DAY, Feedback, Question, Tally, Vote
@@ -111,7 +112,7 @@ async def test_handoffs_refuse_without_staff_chat_or_question_and_only_once(stor
     assert (await HandOffs(store, -100).find(-100, 555)).replies == 1  # durable
 
 
-async def test_retention_prunes_old_feedback_and_closed_handoffs_only(store: Store) -> None:
+async def test_retention_prunes_old_feedback_finished_conversations_and_closed_handoffs_only(store: Store) -> None:
     await ask(store, "半年前的问题", NOW - 181 * DAY, msg=1)
     await ask(store, "上个月的问题", NOW - 30 * DAY, msg=2)
     await vote(store, "qa:a", "down", NOW - 200 * DAY, msg=3)
@@ -120,7 +121,11 @@ async def test_retention_prunes_old_feedback_and_closed_handoffs_only(store: Sto
     answered = await handoffs.record(Question(7, 10, 7, "早就答复了"), staff_message_id=1, locale="zh_Hans")
     await handoffs.replied(answered)
     waiting = await handoffs.record(Question(8, 11, 8, "还在等"), staff_message_id=2, locale="zh_Hans")
+    conversations = BotState(store)
+    await conversations.write(Changes(conversations={("loan", "[7, 7]"): None, ("loan", "[8, 8]"): 2}))
     removed = await prune(store, feedback_days=180, now=NOW)
+    assert removed["ptb_conversations"] == 1  # the finished one
+    assert await conversations.conversations([("loan", "[7, 7]"), ("loan", "[8, 8]")]) == {("loan", "[8, 8]"): 2}
     assert removed["feedback_questions"] == 1
     assert removed["feedback_votes"] == 1
     assert removed["handoffs"] == 1

@@ -166,3 +166,21 @@ def test_migrate_verb_brings_an_empty_store_to_the_newest_schema(tmp_path: Path)
     assert head is not None
     assert f"at revision {head} (newest {head})" in done.stdout
     assert (tmp_path / "state.db").exists()
+
+
+def test_an_unreachable_database_is_one_line_without_its_password(tmp_path: Path) -> None:
+    env = {
+        "DATA_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": "123456:TEST-token",
+        "DATABASE_URL": f"postgresql://bot:pa55word-xyz@127.0.0.1:{free_port()}/union",
+    }
+    done = subprocess.run(
+        [sys.executable, "run_bot.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "store unavailable" in lines[0]
+    assert "pa55word-xyz" not in lines[0]
