@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from bot.core.chinese import to_simplified
 from bot.core.content_models import Source
 from bot.core.knowledge import Knowledge
+from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer, Place
 from bot.understanding.scope import Gap, Scope
@@ -93,13 +95,23 @@ class Engine:
     def __init__(self, knowledge: Knowledge, resolvers: Sequence[Resolver] = ()) -> None:
         self.knowledge = knowledge
         lexicon = knowledge.files.lexicon
-        self._slips = dict(sorted(lexicon.slips.items(), key=lambda kv: -len(kv[0])))
+        # Slips are matched after the text is made Simplified, so their keys are too (係唔係 → 系唔系).
+        slips = {to_simplified(wrong).lower(): right for wrong, right in lexicon.slips.items()}
+        self._slips = dict(sorted(slips.items(), key=lambda kv: -len(kv[0])))
         gazetteer = Gazetteer.load()
         self._english = English({**gazetteer.english, **lexicon.english}, set(lexicon.english_stopwords))
         self.scope = Scope(knowledge, gazetteer)
         # Off-topic words join the dictionary so that 苹果手机 stays one token and is recognised.
         self.tokenizer = Tokenizer(
             [*lexicon.words, *lexicon.off_topic], lexicon.synonyms, lexicon.stopwords, gazetteer.names
+        )
+        self._homophones = Homophones(
+            [
+                *lexicon.words,
+                *(w for group in lexicon.synonyms for w in group),
+                *(k for item in knowledge.entries.values() for k in item.entry.keywords),
+            ],
+            lexicon.stopwords,
         )
         self._topic_words = {
             self.tokenizer.canonical(w): topic for topic, words in lexicon.topic_words.items() for w in words
@@ -140,7 +152,7 @@ class Engine:
     # -- public API -------------------------------------------------------------------
 
     def query(self, text: str) -> Query:
-        norm = normalise(text, self._slips, self._english)
+        norm = self._homophones.correct(normalise(text, self._slips, self._english), self.tokenizer.cut)
         words = self.tokenizer.words(norm)
         places = tuple(self.scope.places(words))
         return Query(raw=text, text=norm, tokens=tuple(self.tokenizer.tokens(norm, words)), places=places)

@@ -53,6 +53,10 @@ class Tokenizer:
     def initialise(self) -> None:
         self._jieba.initialize()
 
+    def cut(self, text: str) -> list[str]:
+        """The text cut into dictionary words (not search mode): what reads as one word."""
+        return self._jieba.lcut(text, HMM=False)
+
     def words(self, text: str) -> list[str]:
         """The segments of the text as written (search mode: 哈尔滨市 and 哈尔滨), for names."""
         return [w for w in (raw.strip().lower() for raw in self._jieba.lcut_for_search(text, HMM=False)) if w]
