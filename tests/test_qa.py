@@ -3,7 +3,7 @@
 import pytest
 
 from bot.core.i18n import gettext_for
-from bot.understanding.engine import CONFIDENT, Engine, Kind
+from bot.understanding.engine import Engine, Kind
 from bot.understanding.render import render_answer
 
 
@@ -54,7 +54,7 @@ def test_article_out_of_range_says_how_many_there_are(engine: Engine, number: in
 def test_topics_and_key_facts(engine: Engine, question: str, topic: str, fact: str) -> None:
     answer = engine.answer(question)
     assert answer.topic == topic
-    assert answer.confidence >= CONFIDENT
+    assert answer.confidence >= engine.answer_at
     assert fact in plain(engine, question)
     assert answer.sources, "every answer names its source"
 

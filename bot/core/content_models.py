@@ -280,6 +280,9 @@ class ScopeFile(Strict):
     topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's
     subjects: list[Subject] = Field(default_factory=list)
     future_words: list[str] = Field(default_factory=list)  # "明年": the knowledge is dated
+    # "工会能管吗": a question about what the union may do, which the law answers whatever the
+    # workplace problem (加班不给调休, 争取高温补贴) or when it happens (合同明年到期).
+    role_words: list[str] = Field(default_factory=list)
     hotline: Citation  # where to ask, closing every not-covered reply; cited in every answer stating it
 
 

@@ -16,13 +16,13 @@ from typing import Any
 from bot.core.chinese import to_simplified
 from bot.core.content_models import Source
 from bot.core.knowledge import Knowledge
+from bot.understanding.calibration import Calibration, features
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer, Place
 from bot.understanding.scope import Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
-CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
@@ -31,7 +31,6 @@ QUOTED_COVERAGE = 0.45  # how much of a question about another law, its name asi
 QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
-MARGIN_WEIGHT = 0.2  # how much a runner-up scoring as well as the best entry lowers the confidence
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
@@ -69,6 +68,17 @@ class Answer:
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)  # flow-specific payload (e.g. stations)
     english: str | None = None  # the entry's own English text, shown to English readers
+    ranked: Ranked | None = None  # how a ranked reply was decided: for calibration and logs
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The best entry of a ranked query and the calibration features that judged it."""
+
+    top: str  # the best entry's reference, whatever the reply
+    features: tuple[float, ...]
+    right: float  # calibrated P(the best entry answers the question)
+    uncovered: float  # calibrated P(the knowledge does not cover the question)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,8 @@ class _Doc:
     ref: str
     topic: str
     title: str
+    articles: frozenset[int] = frozenset()  # the law articles it treats: an article, or those an entry cites
+    phrasings: tuple[frozenset[str], ...] = ()  # the tokens of each curated question
 
 
 class Engine:
@@ -121,6 +133,7 @@ class Engine:
             ((p.lower(), kind) for kind, phrases in lexicon.chitchat.items() for p in phrases),
             key=lambda pk: -len(pk[0]),
         )
+        self._calibration = Calibration.load()
         self._resolvers: list[Resolver] = [self._article_lookup, *resolvers]
         self._docs, bags = self._documents()
         self._index = BM25Index(bags)
@@ -135,7 +148,9 @@ class Engine:
             for text in (*entry.questions, *entry.keywords):
                 for token in tok(text.lower()):
                     bag[token] += QUESTION_BOOST
-            docs.append(_Doc(f"qa:{entry_id}", item.topic, entry.questions[0]))
+            cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
+            phrasings = tuple(frozenset(tok(q.lower())) for q in entry.questions)
+            docs.append(_Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited), phrasings))
             bags.append(bag)
         law = self.knowledge.law
         for article in law.articles:
@@ -145,7 +160,9 @@ class Engine:
             for question in article.questions:
                 for token in tok(question.lower()):
                     bag[token] += QUESTION_BOOST
-            docs.append(_Doc(f"art:{article.number}", "law", f"工会法第{article.number}条"))
+            phrasings = tuple(frozenset(tok(q.lower())) for q in article.questions)
+            number = article.number
+            docs.append(_Doc(f"art:{number}", "law", f"工会法第{number}条", frozenset({number}), phrasings))
             bags.append(bag)
         return docs, bags
 
@@ -260,17 +277,35 @@ class Engine:
         if not hits:
             return self._unsure(topic_guess, (), off_topic)
         top = hits[0]
-        confidence = self._confidence(hits, query.tokens)
+        ranked = self._judge(query, hits)
+        confidence = ranked.right
         if off_topic and top.coverage < 0.8:
-            return Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3))
+            return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
         gap = self._ranked_gap(query, hits)
         if gap is not None:
-            return gap
-        if confidence >= CONFIDENT:
+            return replace(gap, ranked=ranked)
+        if confidence >= self._calibration.answer_at:
             related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
-            return self._resolve_doc(top, confidence, tuple(self._suggest(related)))
+            return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)
+        if ranked.uncovered >= self._calibration.honest_at:
+            return replace(self._not_covered(Gap("unmatched", ""), tuple(self._suggest(hits))), ranked=ranked)
         topic = self._docs[top.index].topic if top.coverage >= 0.3 else topic_guess
-        return self._unsure(topic, tuple(self._suggest(hits)), off_topic, confidence)
+        return replace(self._unsure(topic, tuple(self._suggest(hits)), off_topic, confidence), ranked=ranked)
+
+    @property
+    def answer_at(self) -> float:
+        """The calibrated probability at and above which a ranked answer is given as sure."""
+        return self._calibration.answer_at
+
+    def _judge(self, query: Query, hits: Sequence[Hit]) -> Ranked:
+        """The calibrated probabilities that the best entry is right, and that nothing covers the question."""
+        best = self._docs[hits[0].index]
+        linked = len(hits) > 1 and bool(best.articles & self._docs[hits[1].index].articles)
+        article = best.ref.startswith("art:")
+        found = features(self._index, hits, query.tokens, SPECIFIC_IDF, best.phrasings, article, linked)
+        ref = best.ref
+        cal = self._calibration
+        return Ranked(ref, tuple(found), cal.right.probability(found), cal.uncovered.probability(found))
 
     def _resolve_doc(self, hit: Hit, confidence: float, others: tuple[Suggestion, ...]) -> Answer:
         doc = self._docs[hit.index]
@@ -295,13 +330,6 @@ class Engine:
     def _topic_by_words(self, tokens: Sequence[str]) -> str | None:
         votes = Counter(self._topic_words[t] for t in tokens if t in self._topic_words)
         return votes.most_common(1)[0][0] if votes else None
-
-    def _confidence(self, hits: Sequence[Hit], tokens: Sequence[str]) -> float:
-        """Coverage of the query by the best entry, discounted when the runner-up is as good
-        and when the query is too vague to single out one entry."""
-        top = hits[0]
-        margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
-        return top.coverage * (1 - MARGIN_WEIGHT + MARGIN_WEIGHT * margin) * self._specificity(tokens)
 
     # -- scope: what the question names that the knowledge does not cover ------------------
 

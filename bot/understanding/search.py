@@ -110,6 +110,17 @@ class BM25Index:
     def __len__(self) -> int:
         return self._n
 
+    unseen_weight = UNSEEN_WEIGHT
+
+    def contains(self, doc: int, token: str) -> bool:
+        """True when the document holds the token (posting ids are in increasing order)."""
+        posting = self._postings.get(token)
+        if posting is None:
+            return False
+        ids = posting[0]
+        at = int(np.searchsorted(ids, doc))
+        return at < len(ids) and int(ids[at]) == doc
+
     def knows(self, token: str) -> bool:
         return token in self._idf
 

@@ -23,6 +23,9 @@ HOLDOUT = Path(__file__).with_name("holdout.jsonl")
 # tune on the dev half only; the test half is run once, at the end of a piece of work.
 BLIND_DEV = Path(__file__).with_name("blind_dev.jsonl")
 BLIND_TEST = Path(__file__).with_name("blind_test.jsonl")
+# A second blind set, written later by another helper: its dev half tunes, its test half is run once.
+BLIND2_DEV = Path(__file__).with_name("blind2_dev.jsonl")
+BLIND2_TEST = Path(__file__).with_name("blind2_test.jsonl")
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
