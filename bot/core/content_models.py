@@ -264,6 +264,9 @@ class Subject(Strict):
     label: str = Field(min_length=1)
     words: list[str] = Field(min_length=1)
     asks: list[str] = Field(default_factory=list)  # when given, one of these must be asked too (几倍, 多少)
+    # A workplace problem (调休, 高温补贴, 社保断缴): what the union may do about it is in the law, so a
+    # question asking that, or a story mentioning it in passing, is not refused for it.
+    workplace: bool = False
 
 
 class ScopeFile(Strict):

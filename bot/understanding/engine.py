@@ -26,11 +26,15 @@ from bot.understanding.search import BM25Index, Hit, Tokenizer
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
+SPECIFIC_ENOUGH = 0.6  # below this share of SPECIFIC_IDF a question is never answered as sure ("劳模")
 SUGGESTIONS = 3
 QUOTED_COVERAGE = 0.45  # how much of a question about another law, its name aside, the quoting entry must match
 QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
+# A word this specific (IDF) beside the place and the station makes a question about what a curated
+# stations answer says (地图, 最美), not a request for a list.
+LISTING_IDF = 2.5
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
@@ -183,12 +187,41 @@ class Engine:
             return named
         for resolver in self._resolvers:
             found = resolver(query)
-            if found is not None:
-                return found
+            if found is None:
+                continue
+            if found.kind is Kind.STATIONS:
+                if self._asks_beyond_listing(query):
+                    return self._ranked(query)  # "海口的站点在地图上能搜到吗": what a curated answer says
+                return self._listed_or_gap(found)
+            return found
         chit = self._chitchat_kind(query)
         if chit:
             return Answer("chitchat", Kind.CHITCHAT, 1.0, detail=chit)
         return self._ranked(query)
+
+    def _asks_beyond_listing(self, query: Query) -> bool:
+        """True when the question names something a curated stations answer holds besides the place
+        and the station itself (地图, 最美, 收费): it asks about that, not for a list."""
+        named = {t for mention in query.places for p in mention for t in self.tokenizer.tokens(p.name)}
+        station_words = self.knowledge.files.lexicon.topic_words.get("stations", ())
+        listing = {*named, *(t for w in station_words for t in self.tokenizer.tokens(w))}
+        rest = [
+            t for t in query.tokens if t not in listing and self._index.knows(t) and self._index.idf(t) >= LISTING_IDF
+        ]
+        best = self._index.search(query.tokens, limit=1)
+        return (
+            bool(best)
+            and self._docs[best[0].index].topic == "stations"
+            and any(self._index.contains(best[0].index, t) for t in rest)
+        )
+
+    def _listed_or_gap(self, found: Answer) -> Answer:
+        """A listing that holds no station says honestly that the place has none we know of."""
+        listing = found.data.get("found")
+        place = getattr(listing, "place", None)
+        if place and getattr(listing, "stations", None) == ():
+            return self._not_covered(Gap("place", place, "stations"))
+        return found
 
     def answer_ref(self, ref: str) -> Answer | None:
         """Answer a suggestion again by its reference (a button press), without searching."""
@@ -281,10 +314,10 @@ class Engine:
         confidence = ranked.right
         if off_topic and top.coverage < 0.8:
             return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
-        gap = self._ranked_gap(query, hits)
+        gap = self._place_gap(query, hits)
         if gap is not None:
             return replace(gap, ranked=ranked)
-        if confidence >= self._calibration.answer_at:
+        if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:
             related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
             return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)
         if ranked.uncovered >= self._calibration.honest_at:
@@ -356,6 +389,13 @@ class Engine:
         future = scope.future(text)
         if future is not None:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
+        best = self._index.search(query.tokens, limit=1)
+        subject = scope.subject(text, self._docs[best[0].index].ref if best else None)
+        if subject is not None and not any(t in self._off_topic for t in query.tokens):
+            # Before the resolvers: "海口的站点几点关门" is not a listing request. A place we hold
+            # nothing for is the plainer thing to say (哈尔滨的劳模坐公交…: 哈尔滨 first).
+            hits = self._search(query) if query.places else []
+            return (hits and self._place_gap(query, hits)) or self._not_covered(Gap("subject", subject))
         if query.places and scope.topic_named("stations", text):
             place = scope.uncovered_station_place(query.places, text)
             if place is not None:
@@ -372,12 +412,9 @@ class Engine:
         rest = self._index.search([t for t in query.tokens if t not in named], limit=QUOTED_DEPTH)
         return any(h.index == best[0].index and h.coverage >= QUOTED_COVERAGE for h in rest)
 
-    def _ranked_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
-        """Gaps that depend on the best entry: a subject it does not treat, a place it does not hold."""
+    def _place_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
+        """A place or employer system the best entry does not hold, or a local topic's national entry."""
         top = self._docs[hits[0].index]
-        subject = self.scope.subject(query.text, top.ref)
-        if subject is not None:
-            return self._not_covered(Gap("subject", subject))
         place = self.scope.uncovered_system(top.ref, query.text)
         if query.places and place is None:
             place = self.scope.uncovered_place(top.ref, query.places, query.text)

@@ -115,19 +115,17 @@ def main() -> None:
     uncovered_model = fit(x, np.array([s.uncovered for s in found], dtype=float))
     p_right, p_uncovered = probability(right_model, x), probability(uncovered_model, x)
     answer_at, honest_at = thresholds(p_right, p_uncovered, found)
+    right = np.array([s.right for s in found])
+    uncovered = np.array([s.uncovered for s in found])
     sure = p_right >= answer_at
-    print(f"{len(found)} ranked development questions, {sum(s.right for s in found)} with the best entry right")
-    print(
-        f"answer at P(right) ≥ {answer_at:.3f}: {int(sure.sum())} answered, {int((sure & ~np.array([s.right for s in found])).sum())} wrong"
-    )
     honest = ~sure & (p_uncovered >= honest_at)
+    print(f"{len(found)} ranked development questions, {int(right.sum())} with the best entry right")
+    print(f"answer at P(right) ≥ {answer_at:.3f}: {int(sure.sum())} answered, {int((sure & ~right).sum())} wrong")
     print(
-        f"not covered at P(uncovered) ≥ {honest_at:.3f}: {int(honest.sum())}, of them really not covered {sum(s.uncovered for s, h in zip(found, honest) if h)}"
+        f"not covered at P(uncovered) ≥ {honest_at:.3f}: {int(honest.sum())}, {int((honest & uncovered).sum())} right"
     )
-    for name, w in zip(FEATURES, right_model[1]):
-        print(f"  right.{name:13} {w:+.2f}")
-    for name, w in zip(FEATURES, uncovered_model[1]):
-        print(f"  uncovered.{name:9} {w:+.2f}")
+    for model, weights in (("right", right_model[1]), ("uncovered", uncovered_model[1])):
+        print(f"  {model}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights, strict=True)))
     if args.check:
         return
     out = {
