@@ -10,18 +10,18 @@ Figures measured when the calibration landed; floors a little below, ceilings a 
 from bot.understanding.engine import Engine
 from tests.eval.scoring import BLIND2_DEV, BLIND_DEV, BLIND_TEST, HOLDOUT, Report, evaluate, load_cases, report
 
-TARGET = 0.90  # own questions: measured 92.1%
-HOLDOUT_FLOOR = 0.75  # measured 77.5%
+TARGET = 0.92  # own questions: measured 94.7%
+HOLDOUT_FLOOR = 0.82  # measured 85.0%
 # Round one's blind set. Its test half was reported once and has been tuned on since.
-BLIND_DEV_ACCURACY = 0.87  # measured 89.6%, confident-wrong 0.4%, honest 100%
+BLIND_DEV_ACCURACY = 0.89  # measured 91.2%, confident-wrong 0.4%, honest 100%
 BLIND_DEV_CONFIDENT_WRONG = 0.02
 BLIND_DEV_HONEST = 0.95
-BLIND_TEST_ACCURACY = 0.78  # measured 81.0%, confident-wrong 0.8%, honest 95.2%
-BLIND_TEST_CONFIDENT_WRONG = 0.02
+BLIND_TEST_ACCURACY = 0.82  # measured 85.1%, confident-wrong 1.2%, honest 95.2%
+BLIND_TEST_CONFIDENT_WRONG = 0.025
 BLIND_TEST_HONEST = 0.92
 # The second blind set's dev half (its test half is run once, at the end).
-BLIND2_DEV_ACCURACY = 0.69  # measured 71.6%, confident-wrong 2.5%, honest 97.4%
-BLIND2_DEV_CONFIDENT_WRONG = 0.035
+BLIND2_DEV_ACCURACY = 0.72  # measured 74.6%, confident-wrong 1.5%, honest 97.4%
+BLIND2_DEV_CONFIDENT_WRONG = 0.025
 BLIND2_DEV_HONEST = 0.94
 
 

@@ -5,10 +5,10 @@
 For every development question that reaches ranking, the engine reports its features and its
 best entry. Two logistic models are fitted: P(the best entry answers the question), labelled by
 scoring that entry's answer against the question, and P(the knowledge does not cover it),
-labelled by the set's ``expect``. The answer threshold is the lowest at which the answers given
-as sure are wrong for at most ``CONFIDENT_WRONG`` of the questions; the honest threshold the
-lowest at which "not covered" replaces at most ``LOST_ANSWERS`` right answers or unsure replies
-whose first suggestion is right. Never fitted on a test half: those are run once, at the end.
+labelled by the set's ``expect``. The answer threshold maximises right sure answers less
+``WRONG_COST`` times the wrong ones; the honest threshold is the lowest at which "not covered"
+replies are mostly right and take few right answers (see ``thresholds``). Never fitted on a test
+half: those are run once, at the end.
 ``--check`` prints the figures without writing.
 """
 
@@ -32,8 +32,9 @@ from tests.eval.scoring import BLIND2_DEV, BLIND_DEV, BLIND_TEST, HOLDOUT, QUEST
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SETS = (QUESTIONS, HOLDOUT, BLIND_DEV, BLIND_TEST, BLIND2_DEV)  # BLIND_TEST: reported in round 1, dev since
 L2 = 1.0  # ridge penalty: few features, a few hundred questions
-CONFIDENT_WRONG = 0.015  # share of ranked questions allowed to be answered as sure and wrong
+WRONG_COST = 12  # a wrong answer given as sure costs as much as ten right ones gain
 LOST_ANSWERS = 0.01  # share of ranked answerable questions that "not covered" may take from being right
+HONEST_PRECISION = 0.7  # share of "nothing answers this" replies that must really be not covered
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,22 @@ def probability(model: tuple[float, list[float]], x: np.ndarray) -> np.ndarray:
 
 
 def thresholds(p_right: np.ndarray, p_uncovered: np.ndarray, found: list[Sample]) -> tuple[float, float]:
+    """The answer threshold that maximises right sure answers less WRONG_COST per wrong one; then
+    the lowest "not covered" threshold whose replies are mostly right (HONEST_PRECISION) and take
+    at most LOST_ANSWERS of the answerable questions whose best entry was right."""
     right = np.array([s.right for s in found])
-    n = len(found)
-    answer_at = 1.0
-    for t in sorted(set(np.round(p_right, 3)), reverse=True):
-        if ((p_right >= t) & ~right).sum() > CONFIDENT_WRONG * n:
-            break
-        answer_at = float(t)
+    uncovered = np.array([s.uncovered for s in found])
+    candidates = sorted({float(t) for t in np.round(p_right, 3)})
+    gains = [((p_right >= t) & right).sum() - WRONG_COST * ((p_right >= t) & ~right).sum() for t in candidates]
+    answer_at = candidates[int(np.argmax(gains))]
     below = p_right < answer_at
-    answerable = np.array([not s.uncovered for s in found])
     honest_at = 1.0
-    for t in sorted(set(np.round(p_uncovered, 3)), reverse=True):
-        if (below & (p_uncovered >= t) & answerable & right).sum() > LOST_ANSWERS * answerable.sum():
+    for t in sorted({float(t) for t in np.round(p_uncovered, 3)}, reverse=True):
+        flagged = below & (p_uncovered >= t)
+        if (flagged & right).sum() > LOST_ANSWERS * (~uncovered).sum():
             break
-        honest_at = float(t)
+        if (flagged & uncovered).sum() >= HONEST_PRECISION * flagged.sum():
+            honest_at = t
     return answer_at, honest_at
 
 
