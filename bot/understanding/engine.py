@@ -28,7 +28,7 @@ from bot.understanding.search import BM25Index, Hit, Tokenizer
 SPECIFIC_IDF = 5.0
 SPECIFIC_ENOUGH = 0.6  # below this share of SPECIFIC_IDF a question is never answered as sure ("劳模")
 SUGGESTIONS = 3
-QUOTED_COVERAGE = 0.45  # how much of a question about another law, its name aside, the quoting entry must match
+QUOTED_COVERAGE = 0.4  # how much of a question about another law, its name aside, the quoting entry must match
 QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
@@ -192,7 +192,7 @@ class Engine:
             if found.kind is Kind.STATIONS:
                 if self._asks_beyond_listing(query):
                     return self._ranked(query)  # "海口的站点在地图上能搜到吗": what a curated answer says
-                return self._listed_or_gap(found)
+                return self._listed_or_gap(found, query)
             return found
         chit = self._chitchat_kind(query)
         if chit:
@@ -215,12 +215,13 @@ class Engine:
             and any(self._index.contains(best[0].index, t) for t in rest)
         )
 
-    def _listed_or_gap(self, found: Answer) -> Answer:
-        """A listing that holds no station says honestly that the place has none we know of."""
+    def _listed_or_gap(self, found: Answer, query: Query) -> Answer:
+        """A listing that holds no station says honestly that the place has none we know of; one
+        for a "place" that is no place we know (户外干活的…) was a guess: the question is ranked."""
         listing = found.data.get("found")
         place = getattr(listing, "place", None)
         if place and getattr(listing, "stations", None) == ():
-            return self._not_covered(Gap("place", place, "stations"))
+            return self._not_covered(Gap("place", place, "stations")) if query.places else self._ranked(query)
         return found
 
     def answer_ref(self, ref: str) -> Answer | None:
@@ -375,7 +376,7 @@ class Engine:
             if law.article is not None and law.article in law.held:
                 return self._entry_answer(law.held[law.article], 1.0)
             if law.article is None and self._quotes(law.name, law.held.values(), query):
-                return None  # 劳动法关于劳动模范的规定: the entry quoting it answers
+                return None  # 劳动法关于劳动模范的规定, 中国工会章程由谁制定: the entry quoting it answers
             held = tuple(
                 Suggestion(f"qa:{e}", self.knowledge.entries[e].entry.questions[0])
                 for e in dict.fromkeys(law.held.values())
@@ -403,14 +404,22 @@ class Engine:
         return None
 
     def _quotes(self, law: str, entries: Iterable[str], query: Query) -> bool:
-        """True when, besides the law's name, the question asks what an entry quoting it holds."""
+        """True when, besides the law's name, the question asks what an entry quoting it (or a
+        Trade Union Law article naming it: 工会章程 in art. 4) holds."""
         refs = {f"qa:{e}" for e in entries}
         best = self._index.search(query.tokens, limit=1)
-        if not best or self._docs[best[0].index].ref not in refs:
+        if not best or not (self._docs[best[0].index].ref in refs or law in self._doc_text(best[0].index)):
             return False
         named = set(self.tokenizer.tokens(law))
         rest = self._index.search([t for t in query.tokens if t not in named], limit=QUOTED_DEPTH)
         return any(h.index == best[0].index and h.coverage >= QUOTED_COVERAGE for h in rest)
+
+    def _doc_text(self, index: int) -> str:
+        kind, _, key = self._docs[index].ref.partition(":")
+        if kind == "art":
+            article = self.knowledge.law.article(int(key))
+            return article.text if article else ""
+        return self.knowledge.entries[key].entry.answer
 
     def _place_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
         """A place or employer system the best entry does not hold, or a local topic's national entry."""
