@@ -81,22 +81,25 @@ def features(
     same law article as the best entry (a tie between them costs nothing)."""
     top = hits[0]
     terms = set(tokens)
+    idf = {t: index.idf(t) for t in terms}
     known = [t for t in terms if index.knows(t)]
+    unseen = [t for t in terms if not index.knows(t)]
     rarest = index.idf("") or 1.0  # an unseen token weighs as much as the rarest possible one
-    weight = sum(index.idf(t) for t in known) + sum(index.idf(t) * index.unseen_weight for t in terms if t not in known)
-    weight = weight or 1.0
-    missed = [t for t in known if not index.contains(top.index, t)]
-    matched = [t for t in known if index.contains(top.index, t)]
+    unseen_weight = sum(idf[t] * index.unseen_weight for t in unseen)
+    weight = (sum(idf[t] for t in known) + unseen_weight) or 1.0
+    held = {t: index.contains(top.index, t) for t in known}
+    missed = [t for t in known if not held[t]]
+    matched = [t for t in known if held[t]]
     runner = hits[1] if len(hits) > 1 else None
     margin = (top.score - runner.score) / top.score if runner and top.score > 0 else 1.0
     return [
         top.coverage,
         margin,
-        min(1.0, sum(index.idf(t) for t in known) / specific_idf),
-        sum(index.idf(t) for t in missed) / weight,
-        max((index.idf(t) for t in missed), default=0.0) / rarest,
-        max((index.idf(t) for t in matched), default=0.0) / rarest,
-        sum(index.idf(t) * index.unseen_weight for t in terms if t not in known) / weight,
+        min(1.0, sum(idf[t] for t in known) / specific_idf),
+        sum(idf[t] for t in missed) / weight,
+        max((idf[t] for t in missed), default=0.0) / rarest,
+        max((idf[t] for t in matched), default=0.0) / rarest,
+        unseen_weight / weight,
         runner.coverage if runner else 0.0,
         0.0 if linked else 1.0 - margin,
         max((_said(index, phrasing, terms) for phrasing in phrasings), default=0.0),

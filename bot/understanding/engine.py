@@ -390,8 +390,8 @@ class Engine:
         future = scope.future(text)
         if future is not None:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
-        best = self._index.search(query.tokens, limit=1)
-        subject = scope.subject(text, self._docs[best[0].index].ref if best else None)
+        best = self._index.search(query.tokens, limit=1) if scope.names_subject(text) else []
+        subject = scope.subject(text, self._docs[best[0].index].ref) if best else None
         if subject is not None and not any(t in self._off_topic for t in query.tokens):
             # Before the resolvers: "海口的站点几点关门" is not a listing request. A place we hold
             # nothing for is the plainer thing to say (哈尔滨的劳模坐公交…: 哈尔滨 first).

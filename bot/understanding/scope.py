@@ -83,6 +83,7 @@ class Scope:
             entry_id: {w.lower() for w in (*item.entry.questions, *item.entry.keywords)}
             for entry_id, item in knowledge.entries.items()
         }
+        self._subject_words = {w for subject in scope.subjects for w in subject.words}
         years = [
             int(s.date[:4]) for s in (item.entry.source for item in knowledge.entries.values()) if s.date[:4].isdigit()
         ]
@@ -135,6 +136,10 @@ class Scope:
         if self.asks_role(text) or len(text) > STORY_CHARS:
             return None
         return next((w for w in self.file.future_words if w in text), None)
+
+    def names_subject(self, text: str) -> bool:
+        """True when the text holds a word of some uncovered subject (a cheap test before ``subject``)."""
+        return any(w in text for w in self._subject_words)
 
     def subject(self, text: str, top_ref: str | None) -> str | None:
         """A subject the sources do not treat (加班费怎么算), unless the best entry is about it."""
