@@ -102,3 +102,12 @@ def test_english_inflections_reach_the_lexicon(raw: str, expected: str) -> None:
 def test_cantonese_slips_are_matched_after_simplification(engine: Engine) -> None:
     assert "是不是" in engine.query("公司唔俾我哋搞工會 係唔係犯法㗎").text
     assert "不让" in engine.query("公司唔俾我哋搞工會").text
+
+
+@pytest.mark.parametrize("text", ["好嘞 俺先去干活了 拜拜", "好的明白了 谢谢"])
+def test_a_goodbye_with_news_is_chitchat(engine: Engine, text: str) -> None:
+    assert engine.answer(text).kind is Kind.CHITCHAT
+
+
+def test_thanks_before_a_real_question_answers_it(engine: Engine) -> None:
+    assert engine.answer("谢谢，单位没有工会怎么办").ref == "qa:law-no-union-at-work"

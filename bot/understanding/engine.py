@@ -39,6 +39,9 @@ RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
 _PUNCT_RE = re.compile(r"[\W_]+")
+_QUESTION_CUE_RE = re.compile(
+    r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
+)
 
 
 class Kind(StrEnum):
@@ -270,7 +273,9 @@ class Engine:
                 kind = kind or phrase_kind
         if kind is None:
             return None
-        return kind if self._specificity(self.tokenizer.tokens(rest)) < 1.0 else None
+        if kind != "greeting" and not _QUESTION_CUE_RE.search(query.text):
+            return kind  # "好嘞 俺先去干活了 拜拜": a goodbye with news, not a question
+        return kind if self._specificity(self.tokenizer.tokens(rest)) < SPECIFIC_ENOUGH else None
 
     def _specificity(self, tokens: Sequence[str]) -> float:
         """How far the known words of a query single out entries: 1.0 is specific enough."""
