@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from bot.core.chinese import to_simplified
-from bot.core.content_models import Source
 from bot.core.knowledge import Knowledge
+from bot.understanding.answers import Answer, Kind, Query, Ranked, Resolver, Suggestion
 from bot.understanding.calibration import Calibration, features
+from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
-from bot.understanding.regions import Gazetteer, Place
+from bot.understanding.regions import Gazetteer
 from bot.understanding.scope import Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
+
+__all__ = ["Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]  # answers' types, as before
 
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
@@ -42,61 +43,6 @@ _PUNCT_RE = re.compile(r"[\W_]+")
 _QUESTION_CUE_RE = re.compile(
     r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
 )
-
-
-class Kind(StrEnum):
-    ENTRY = "entry"  # a curated Q&A entry
-    ARTICLE = "article"  # a law article
-    NO_ARTICLE = "no_article"  # an article number the law does not have
-    UNSURE = "unsure"  # below the threshold: suggestions only
-    CHITCHAT = "chitchat"
-    OFF_TOPIC = "off_topic"
-    NOT_COVERED = "not_covered"  # names a law, place or subject the knowledge does not hold: say so, and who to ask
-    EMPTY = "empty"  # nothing readable in the message
-    STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    ref: str  # "qa:<id>" or "art:<n>": enough to answer it again without searching
-    title: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    topic: str  # law, benefits, stations, loans, faq, chitchat or unknown
-    kind: Kind
-    confidence: float
-    text: str = ""
-    title: str = ""
-    sources: tuple[Source, ...] = ()
-    suggestions: tuple[Suggestion, ...] = ()
-    ref: str | None = None
-    detail: str = ""
-    data: dict[str, Any] = field(default_factory=dict)  # flow-specific payload (e.g. stations)
-    english: str | None = None  # the entry's own English text, shown to English readers
-    ranked: Ranked | None = None  # how a ranked reply was decided: for calibration and logs
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """The best entry of a ranked query and the calibration features that judged it."""
-
-    top: str  # the best entry's reference, whatever the reply
-    features: tuple[float, ...]
-    right: float  # calibrated P(the best entry answers the question)
-    uncovered: float  # calibrated P(the knowledge does not cover the question)
-
-
-@dataclass(frozen=True)
-class Query:
-    raw: str
-    text: str  # normalised
-    tokens: tuple[str, ...]
-    places: tuple[tuple[Place, ...], ...] = ()  # places named, each with its possible meanings
-
-
-Resolver = Callable[[Query], Answer | None]
 
 
 @dataclass(frozen=True)
@@ -438,28 +384,5 @@ class Engine:
             return self._not_covered(Gap("place", place, top.topic), tuple(self._suggest(hits)))
         return None
 
-    def _not_covered(self, gap: Gap, suggestions: tuple[Suggestion, ...] | list[Suggestion] = ()) -> Answer:
-        """Say what is not covered; carry the topic's holdings and help entries for the renderer.
-
-        Topic ``unknown`` and no sources: nothing in the reply answers the question. The help
-        entries (how to find stations on a map) and the hotline keep their sources in ``data``.
-        """
-        scope = self.knowledge.files.scope
-        topic = scope.topics.get(gap.topic) if gap.topic else None
-        helps = [self.knowledge.entries[e].entry for e in (topic.help if topic else ())]
-        return Answer(
-            "unknown",
-            Kind.NOT_COVERED,
-            0.0,
-            text="\n".join(e.answer for e in helps),
-            suggestions=tuple(suggestions)[:SUGGESTIONS],
-            detail=gap.reason,
-            data={
-                "name": gap.name,
-                "article": gap.article,
-                "what": topic.what if topic else "",
-                "held": topic.held if topic else "",
-                "help_sources": tuple(e.source for e in helps),
-                "hotline": scope.hotline,
-            },
-        )
+    def _not_covered(self, gap: Gap, suggestions: Sequence[Suggestion] = ()) -> Answer:
+        return not_covered(self.knowledge, gap, tuple(suggestions)[:SUGGESTIONS])
