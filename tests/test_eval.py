@@ -20,7 +20,7 @@ BLIND_TEST_ACCURACY = 0.81  # measured 83.1%, confident-wrong 0%, honest 95.2%
 BLIND_TEST_CONFIDENT_WRONG = 0.025
 BLIND_TEST_HONEST = 0.92
 # The second blind set's dev half (its test half is run once, at the end).
-BLIND2_DEV_ACCURACY = 0.71  # measured 73.1%, confident-wrong 1.0%, honest 97.4%
+BLIND2_DEV_ACCURACY = 0.70  # measured 72.6%, confident-wrong 1.5%, honest 97.4%
 BLIND2_DEV_CONFIDENT_WRONG = 0.025
 BLIND2_DEV_HONEST = 0.94
 
