@@ -13,14 +13,14 @@ from tests.eval.scoring import BLIND2_DEV, BLIND_DEV, BLIND_TEST, HOLDOUT, Repor
 TARGET = 0.92  # own questions: measured 94.1%
 HOLDOUT_FLOOR = 0.76  # measured 78.8%
 # Round one's blind set. Its test half was reported once and has been tuned on since.
-BLIND_DEV_ACCURACY = 0.88  # measured 90.0%, confident-wrong 0.4%, honest 100%
+BLIND_DEV_ACCURACY = 0.87  # measured 89.6%, confident-wrong 0.4%, honest 100%
 BLIND_DEV_CONFIDENT_WRONG = 0.02
 BLIND_DEV_HONEST = 0.95
-BLIND_TEST_ACCURACY = 0.81  # measured 83.1%, confident-wrong 0%, honest 95.2%
+BLIND_TEST_ACCURACY = 0.80  # measured 82.3%, confident-wrong 0%, honest 95.2%
 BLIND_TEST_CONFIDENT_WRONG = 0.025
 BLIND_TEST_HONEST = 0.92
 # The second blind set's dev half (its test half is run once, at the end).
-BLIND2_DEV_ACCURACY = 0.70  # measured 72.6%, confident-wrong 1.5%, honest 97.4%
+BLIND2_DEV_ACCURACY = 0.69  # measured 71.1%, confident-wrong 1.0%, honest 97.4%
 BLIND2_DEV_CONFIDENT_WRONG = 0.025
 BLIND2_DEV_HONEST = 0.94
 
