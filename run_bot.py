@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"知识库文件有误 / content error: {exc}", file=sys.stderr)
         return 2
+    except SettingsError as exc:  # e.g. the Bot API refused the token
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

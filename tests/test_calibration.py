@@ -111,3 +111,9 @@ def test_a_goodbye_with_news_is_chitchat(engine: Engine, text: str) -> None:
 
 def test_thanks_before_a_real_question_answers_it(engine: Engine) -> None:
     assert engine.answer("谢谢，单位没有工会怎么办").ref == "qa:law-no-union-at-work"
+
+
+def test_every_sure_ranked_answer_clears_the_compatibility_threshold(engine: Engine) -> None:
+    from bot.understanding.engine import CONFIDENT
+
+    assert engine.answer_at >= CONFIDENT

@@ -54,7 +54,7 @@ def test_location_lines_get_the_nearest_stations_and_bad_ones_an_error(tmp_path:
         assert result["sources"]
     assert near["stations"][0] == {"name": FIRST.name, "distance_m": 0}
     assert far["stations"][0]["distance_m"] > 50_000
-    assert "50公里以内没有站点" in far["answer"]
+    assert "50公里以内没有我们收录的站点" in far["answer"]
     assert all("充电" in "".join(s.facilities) for s in SHIPPED.stations if s.name in charging["answer"])
     for result in bad:
         assert result["topic"] == "unknown"

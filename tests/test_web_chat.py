@@ -281,7 +281,8 @@ async def test_the_loan_questionnaire_runs_on_chips_to_a_verdict(start: Start) -
     assert "（5/5）" in step["body"]
     verdict = await client.bot({"q": "开一家早餐店"})
     assert verdict["heading"] == "贷款资格测评结果"
-    assert "结论：" in verdict["body"]
+    assert "您属于扶持对象" in verdict["body"]
+    assert "怎么申请" in verdict["body"]  # no details button here: they follow the verdict
     assert verdict["source"]
     assert verdict["chips"] == [{"label": "🔄 重新测评", "data": "loan:restart"}]
 
@@ -300,7 +301,7 @@ async def test_reopening_the_loan_offers_resume_or_restart(start: Start) -> None
     await client.send({"button": "menu:loans"})
     await client.send({"button": "loan:group:0"})
     offer = await client.bot({"button": "menu:loans"})
-    assert [c["data"] for c in offer["chips"]] == ["loan:resume", "loan:restart"]
+    assert [c["data"] for c in offer["chips"]] == ["loan:resume", "loan:restart", "loan:cancel"]
     assert "（2/5）" in (await client.bot({"button": "loan:resume"}))["body"]
 
 

@@ -22,6 +22,7 @@ from bot.core.content_models import (
     LawFile,
     Lexicon,
     LoansFile,
+    MenuFile,
     QAEntry,
     ScopeFile,
     StationsFile,
@@ -110,6 +111,7 @@ class ContentFiles:
     loans: LoansFile
     faq: FaqFile
     lexicon: Lexicon
+    menu: MenuFile
     scope: ScopeFile
 
     def qa_by_topic(self) -> tuple[tuple[Topic, list[QAEntry]], ...]:
@@ -132,11 +134,20 @@ def load_content(content_dir: Path) -> ContentFiles:
         loans=load_model(content_dir / "loans.json", LoansFile),
         faq=load_model(content_dir / "faq.json", FaqFile),
         lexicon=load_model(content_dir / "lexicon.json", Lexicon),
+        menu=load_model(content_dir / "menu.json", MenuFile),
         scope=load_model(content_dir / "scope.json", ScopeFile),
     )
     _check_unique_ids(files)
+    _check_menu(files)
     _check_scope_ids(files)
     return files
+
+
+def _check_menu(files: ContentFiles) -> None:
+    known = {entry.id for _, entries in files.qa_by_topic() for entry in entries}
+    for index, entry_id in enumerate(files.menu.faq):
+        if entry_id not in known:
+            raise ContentError(f"menu.json: entry faq[{index}] ({entry_id}): field faq: no Q&A entry has this id")
 
 
 def _check_unique_ids(files: ContentFiles) -> None:

@@ -20,6 +20,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Label(Strict):
+    """A name members see on a button or in a sentence, with its English name for English readers.
+
+    Chinese readers get ``name`` (converted to Traditional for zh_Hant); a label without ``en``
+    stops start-up, so an English reader never meets a button they cannot read.
+    """
+
+    name: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
 class Source(Strict):
     """Where a fact comes from: a law article, or a publication and its date."""
 
@@ -79,18 +90,25 @@ class LawFile(Strict):
 class Benefit(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str  # "景区免门票"
+    en: str = Field(min_length=1)  # the name for English readers
     detail: str  # what exactly the holder gets
     places: list[str] = Field(default_factory=list)  # named places or services it covers
     family_member: str | None = None  # e.g. "可携带一名家属同行，享受同样待遇"
     applies_to: Literal["all", "serving", "retired"] = "all"
 
 
+BUTTON_CHARS = 20  # a Chinese button label a phone shows whole
+BUTTON_CHARS_EN = 40  # Latin letters are about half as wide
+
+
 class BenefitPolicy(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
+    label: str = Field(min_length=1, max_length=BUTTON_CHARS)  # the policy's button: short enough for a phone
+    label_en: str = Field(min_length=1, max_length=BUTTON_CHARS_EN)
     region: str  # region or system, e.g. "黑龙江省林业系统"
     issuer: str  # who made the policy
-    eligible_honours: list[str] = Field(min_length=1)
+    eligible_honours: list[Label] = Field(min_length=1)
     conditions: list[str] = Field(default_factory=list)
     includes_retirees: bool
     card: str | None = None  # the card to show
@@ -161,7 +179,10 @@ class LoanProgramme(Strict):
     name: str
     operator: str  # who lends: "抚顺市总工会"
     region: str
-    eligible_groups: list[str] = Field(min_length=1)
+    eligible_groups: list[Label] = Field(min_length=1)
+    name_en: str = Field(min_length=1)  # English names of name, operator and region, for English readers
+    operator_en: str = Field(min_length=1)
+    region_en: str = Field(min_length=1)
     amount_min: int | None = Field(default=None, ge=0)  # yuan
     amount_max: int | None = Field(default=None, ge=0)
     term: str
@@ -173,11 +194,15 @@ class LoanProgramme(Strict):
     source: Source
     group_aliases: dict[str, list[str]] = Field(default_factory=dict)  # words people type for a group
 
+    @property
+    def group_names(self) -> list[str]:
+        return [group.name for group in self.eligible_groups]
+
     @model_validator(mode="after")
     def _rules_and_aliases_consistent(self) -> LoanProgramme:
         if len({rule.id for rule in self.rules}) != len(self.rules):
             raise ValueError("rule ids must be unique within a programme")
-        unknown = sorted(set(self.group_aliases) - set(self.eligible_groups))
+        unknown = sorted(set(self.group_aliases) - set(self.group_names))
         if unknown:
             raise ValueError(f"group_aliases names {'、'.join(unknown)}, not one of eligible_groups")
         return self
@@ -192,7 +217,7 @@ class LoansFile(Strict):
 
     @model_validator(mode="after")
     def _rules_name_offered_groups(self) -> LoansFile:
-        offered = set(self.programmes[0].eligible_groups) | {OTHER_GROUP}
+        offered = set(self.programmes[0].group_names) | {OTHER_GROUP}
         for p, programme in enumerate(self.programmes):
             for r, rule in enumerate(programme.rules):
                 unknown = sorted(rule.when.groups() - offered)
@@ -207,6 +232,12 @@ class LoansFile(Strict):
 
 class FaqFile(Strict):
     qa: list[QAEntry] = Field(min_length=1)
+
+
+class MenuFile(Strict):
+    """What the menu offers before members have asked enough to know what they ask most."""
+
+    faq: list[str] = Field(min_length=1)  # Q&A entry ids, in order, for the ❓ 常见问题 buttons
 
 
 class Lexicon(Strict):
@@ -292,11 +323,13 @@ class ScopeFile(Strict):
 class SubscriptionTopic(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)  # goes into callback data
     label: str = Field(min_length=1)
+    en: str = Field(min_length=1)  # the label for English readers
 
 
 class SubscriptionCity(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)
     name: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
 
 class SubscriptionsFile(Strict):

@@ -27,8 +27,9 @@ def error_text(code: str, detail: str, _: Gettext) -> str:
     return _(template).format(detail=detail) if template else _("操作没有成功，请重试。")
 
 
-def _list_or_all(chosen: tuple[str, ...], labels: dict[str, str], _: Gettext) -> str:
-    return "、".join(labels[c] for c in chosen if c in labels) if chosen else _("全部")
+def _list_or_all(chosen: tuple[str, ...], options: Options, kind: str, _: Gettext) -> str:
+    known = options.topics if kind == "topic" else options.cities
+    return "、".join(options.label(kind, c, _) for c in chosen if c in known) if chosen else _("全部")
 
 
 def subscription_text(subscriber: Subscriber | None, options: Options, _: Gettext) -> str:
@@ -37,8 +38,8 @@ def subscription_text(subscriber: Subscriber | None, options: Options, _: Gettex
     return _(
         "您已订阅工会通知。\n主题：{topics}\n城市：{cities}\n点下面的按钮可以只接收部分主题或城市；不选即接收全部。"
     ).format(
-        topics=_list_or_all(subscriber.topics, options.topics, _),
-        cities=_list_or_all(subscriber.cities, options.cities, _),
+        topics=_list_or_all(subscriber.topics, options, "topic", _),
+        cities=_list_or_all(subscriber.cities, options, "city", _),
     )
 
 
@@ -46,7 +47,7 @@ def target_text(target: Target, options: Options, _: Gettext) -> str:
     if target.everyone:
         return _("全部订阅者")
     return _("主题：{topics}；城市：{cities}").format(
-        topics=_list_or_all(target.topics, options.topics, _), cities=_list_or_all(target.cities, options.cities, _)
+        topics=_list_or_all(target.topics, options, "topic", _), cities=_list_or_all(target.cities, options, "city", _)
     )
 
 

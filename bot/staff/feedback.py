@@ -4,7 +4,9 @@ Staff read it through ``/report`` to see where the knowledge store needs work. E
 are appended to a ``Journal`` (one stream per ISO week) rather than put in the ``Store``:
 they arrive with members' messages, and an append costs well under a millisecond while a
 ``Store`` write rewrites the whole state file (bench/staff_api.py prints both). Only
-unsure and off-topic questions are logged: they are what staff act on.
+unsure and off-topic questions go into ``/report``: they are what staff act on. Answered
+questions are logged too, with the answer they got: the most asked make the ❓ menu, and a
+member who votes 👎 can hand the question itself to a person.
 """
 
 from __future__ import annotations
@@ -79,6 +81,25 @@ class Feedback:
         self._journal.append(week_stream(now), record)
         return True
 
+    def record_answered(self, chat_id: int, message_id: int, user_id: int, text: str, answer: Answer) -> bool:
+        """Log a question that got a definite answer (one with a ref); True when it was logged."""
+        if answer.ref is None or answer.kind in UNANSWERED:
+            return False
+        now = self._clock()
+        record = {"e": "a", "chat": chat_id, "msg": message_id, "user": user_id, "text": text, "ref": answer.ref}
+        self._journal.append(week_stream(now), {**record, "at": now})
+        return True
+
+    def most_asked(self, limit: int, min_askers: int = 1, days: int = REPORT_DAYS) -> list[str]:
+        """The refs of the answers most members were given lately, most first; each member counts
+        once, and an answer fewer than ``min_askers`` members got is left out."""
+        askers: dict[str, set[int]] = {}
+        for record in self._recent(days * DAY):
+            if record["e"] == "a":
+                askers.setdefault(record["ref"], set()).add(record["user"])
+        ranked = sorted((kv for kv in askers.items() if len(kv[1]) >= min_askers), key=lambda kv: (-len(kv[1]), kv[0]))
+        return [ref for ref, _ in ranked[:limit]]
+
     def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
         """Record a vote on the answer in ``message_id``; voting again replaces the earlier vote."""
         now = self._clock()
@@ -91,7 +112,8 @@ class Feedback:
         Message ids grow within a chat, so the unsure answer a button sits under belongs to
         the latest logged question with a smaller id.
         """
-        found = [r for r in self._recent(WEEK) if r["e"] == "q" and r["chat"] == chat_id and r["msg"] < message_id]
+        asked = ("q", "a")
+        found = [r for r in self._recent(WEEK) if r["e"] in asked and r["chat"] == chat_id and r["msg"] < message_id]
         if not found:
             return None
         r = max(found, key=lambda r: r["msg"])
@@ -122,6 +144,8 @@ def _well_formed(record: dict[str, Any]) -> bool:
     )
     if record.get("e") == "q":
         return common and isinstance(record.get("text"), str)
+    if record.get("e") == "a":
+        return common and isinstance(record.get("text"), str) and isinstance(record.get("ref"), str)
     return common and record.get("e") == "v" and isinstance(record.get("ref"), str) and record.get("vote") in set(Vote)
 
 
@@ -145,7 +169,7 @@ def build_report(
             key = normalise(event["text"])
             counts[key] += 1
             wording[key] = event["text"]
-        else:
+        elif event["e"] == "v":
             votes[(event["chat"], event["msg"], event["user"])] = event
     unanswered = [(wording[key], n) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
 

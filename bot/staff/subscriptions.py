@@ -8,12 +8,13 @@ the bot is kept but marked inactive, so it is never tried again until it subscri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.content_loader import load_model
 from bot.core.content_models import SubscriptionsFile
+from bot.core.i18n import Localizer
 from bot.core.storage import Doc, Store
 
 SUBSCRIBERS = "subscribers"
@@ -26,11 +27,18 @@ class Options:
 
     topics: dict[str, str]
     cities: dict[str, str]
+    english: dict[tuple[str, str], str] = field(default_factory=dict)  # ("topic" | "city", id) → English name
 
     @classmethod
     def load(cls, content_dir: Path) -> Options:
         data = load_model(content_dir / OPTIONS_FILE, SubscriptionsFile)
-        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities})
+        english = {("topic", t.id): t.en for t in data.topics} | {("city", c.id): c.en for c in data.cities}
+        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, english)
+
+    def label(self, kind: str, key: str, _: Localizer) -> str:
+        """A topic's or city's name for the reader: English for English readers, converted for 繁體."""
+        name = (self.topics if kind == "topic" else self.cities)[key]
+        return _.label(name, self.english.get((kind, key), name))
 
 
 @dataclass(frozen=True)

@@ -77,14 +77,14 @@ def render_nearby(found: Nearby, _: Gettext) -> tuple[str, list[str]]:
             heading = _("没有找到{need}的站点").format(need=need_label(found.need, _))
             return heading, [_("试试不加条件查看全部站点。")]
         return _("没有找到站点"), [_("我们的资料里还没有任何站点。")]
+    if found.far:  # a list of stations hundreds of km away helps nobody: say so, and where to look
+        nearest = found.hits[0]
+        far = _("您附近{radius}以内没有我们收录的站点，最近的一个在{city}，离您{distance}。").format(
+            radius=_.distance(FAR_M), city=_.content(nearest.station.city), distance=_.distance(nearest.distance_m)
+        )
+        return _with_need(found.need, N_("附近没有站点"), N_("附近没有{need}的站点"), _), [far]
     stations = tuple(h.station for h in found.hits)
     lines = _sample_notice(stations, _)
-    if found.far:
-        lines.append(
-            _("您附近{radius}以内没有站点。离您最近的站点也在{distance}以外，仅供参考：").format(
-                radius=_.distance(FAR_M), distance=_.distance(found.hits[0].distance_m)
-            )
-        )
     for number, hit in enumerate(found.hits, start=1):
         lines += station_lines(number, hit.station, _, hit.distance_m)
     return _with_need(found.need, N_("离您最近的站点"), N_("离您最近的{need}的站点"), _), lines

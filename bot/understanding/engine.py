@@ -22,7 +22,11 @@ from bot.understanding.regions import Gazetteer
 from bot.understanding.scope import Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
-__all__ = ["Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]  # answers' types, as before
+__all__ = ["CONFIDENT", "Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]
+
+# Every answer given as sure has at least this confidence (a ranked one the calibrated threshold,
+# far above; a look-up 1.0): for callers that tell a sure answer from a guess by its confidence.
+CONFIDENT = 0.5
 
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.

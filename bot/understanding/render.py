@@ -17,6 +17,15 @@ from bot.understanding.engine import Answer, Kind
 # to the reader's script (``_.content``) and formats numbers, money, dates and distances.
 Gettext = Localizer
 
+# The topic menu every channel opens with, as (topic, label); a channel appends what only it offers.
+MENU_TOPICS = (
+    ("law", N_("📘 工会法")),
+    ("benefits", N_("🏅 劳模待遇")),
+    ("stations", N_("📍 服务站点")),
+    ("loans", N_("💰 小额贷款")),
+    ("faq", N_("❓ 常见问题")),
+)
+
 CHITCHAT_REPLIES = {
     "greeting": N_(
         "您好！我是职工服务机器人，可以查工会法、劳模待遇、附近的服务站点和工会小额贷款。请直接输入您的问题。"

@@ -1,34 +1,40 @@
-"""Free-text questions and suggestion buttons: the engine answers, this module replies."""
+"""Free-text questions and suggestion buttons: the engine answers, this module replies.
+
+Before the engine, a member who was asked for a question to hand to staff (/human) has it
+handed over; after it, a station need asked without a location ("附近哪里能充电") is kept
+for the location that follows.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 
 from bot.understanding.engine import Answer
-from handlers.chat.render import answer_html, answer_keyboard, split_message
+from handlers.chat.answer import Row, send_answer
 from handlers.context import BotContext
-from handlers.staff.feedback import record_unanswered
+from handlers.staff.feedback import record_question
+from handlers.staff.handoff import take_waiting
+from handlers.topics.stations import remember_need
 
 log = logging.getLogger(__name__)
 
 
-async def send_answer(message: Message, answer: Answer, context: BotContext) -> None:
-    """Reply with the answer, split under Telegram's limit; buttons go under the last part."""
-    parts = split_message(answer_html(answer, context.gettext))
-    for i, part in enumerate(parts):
-        markup = answer_keyboard(answer, context) if i == len(parts) - 1 else None
-        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
+async def reply(message: Message, answer: Answer, context: BotContext, extra: Sequence[Row] = ()) -> None:
+    """Log the question for feedback, keep what a later message needs, and send the answer."""
+    record_question(message, answer, context)
+    remember_need(answer, context)
+    await send_answer(message, answer, context, extra)
 
 
 async def on_question(update: Update, context: BotContext) -> None:
-    """Answer a free-text question."""
+    """Answer a free-text question (or hand it to staff when the member was asked for one)."""
+    if await take_waiting(update, context):
+        return
     message = update.effective_message
-    answer = context.services.engine.answer(message.text or "")
-    record_unanswered(message, answer, context)
-    await send_answer(message, answer, context)
+    await reply(message, context.services.engine.answer(message.text or ""), context)
 
 
 async def on_suggestion(update: Update, context: BotContext) -> None:

@@ -16,7 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from telegram.error import InvalidToken
 
+from bot.core.logging_setup import REDACTED
+from bot.core.settings import Settings, SettingsError
 from bot.guard.webhook_secret import webhook_route
 from bot.services import Services
 from handlers.app import build_application
@@ -98,14 +101,35 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
     server = BotServer(services)
     try:
         await server.start()
+    except BaseException:
+        await server.stop()  # whatever had started; the caller reports the failure
+        raise
+    try:
         await stop.wait()
     finally:
         log.info("shutting down")
         await server.stop()
 
 
+def token_rejected(settings: Settings, error: InvalidToken) -> SettingsError:
+    """The Bot API refused the token at start-up (401 or 404): a configuration error in one line.
+
+    PTB's own ``InvalidToken`` names the token in its message, and its traceback would print it.
+    """
+    reason = error.__cause__.message if isinstance(error.__cause__, InvalidToken) else error.message
+    for secret in settings.secrets:
+        reason = reason.replace(secret, REDACTED)
+    return SettingsError(
+        f"Telegram 拒绝了 BOT_TOKEN（{reason}）：请检查 BOT_TOKEN，以及 TELEGRAM_API_BASE_URL"
+        f"（现为 {settings.api_base_url}）是否指向 Bot API / the Bot API rejected the token"
+    )
+
+
 def run(services: Services) -> int:
-    """Serve until SIGINT or SIGTERM; the exit status for the process."""
+    """Serve until SIGINT or SIGTERM; the exit status for the process.
+
+    A token the Bot API refuses raises ``SettingsError``, which run_bot.py prints as one line.
+    """
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -119,4 +143,6 @@ def run(services: Services) -> int:
     except ListenError as exc:
         log.error("%s", exc)
         return 1
+    except InvalidToken as exc:
+        raise token_rejected(services.settings, exc) from None
     return 0

@@ -14,6 +14,7 @@ from bot.staff.feedback_render import render_report
 from bot.understanding.engine import Answer, Engine, Kind
 from handlers.context import BotContext
 from handlers.staff.access import staff_only
+from handlers.staff.handoff import offer_handoff
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,14 @@ def vote_rows(answer: Answer, context: BotContext) -> list[list[InlineKeyboardBu
     return [[InlineKeyboardButton(_(label), callback_data=vote_data(v, answer.ref)) for v, label in LABELS.items()]]
 
 
-def record_unanswered(message: Message, answer: Answer, context: BotContext) -> None:
-    """Log the question for /report when the answer was unsure or off-topic."""
+def record_question(message: Message, answer: Answer, context: BotContext) -> None:
+    """Log the question: for /report when the answer was unsure or off-topic, else with the answer it got."""
     user_id = message.from_user.id if message.from_user else message.chat_id
-    if context.services.feedback.record_unanswered(
-        message.chat_id, message.message_id, user_id, message.text or "", answer
-    ):
+    feedback, text = context.services.feedback, message.text or ""
+    if feedback.record_unanswered(message.chat_id, message.message_id, user_id, text, answer):
         log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
+    else:
+        feedback.record_answered(message.chat_id, message.message_id, user_id, text, answer)
 
 
 async def on_vote(update: Update, context: BotContext) -> None:
@@ -67,6 +69,8 @@ async def on_vote(update: Update, context: BotContext) -> None:
     vote, ref = parsed
     context.services.feedback.vote(query.message.chat.id, query.message.message_id, query.from_user.id, ref, vote)
     await query.answer(_("谢谢您的反馈！") if vote is Vote.UP else _("谢谢反馈，我们会改进这个回答。"))
+    if vote is Vote.DOWN:
+        await offer_handoff(query.message, context)
 
 
 def answer_title(engine: Engine, ref: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.benefits import render as words
 from bot.benefits.policy import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
 from bot.channels.web.messages import Message, bot_message, chip
-from bot.core.content_models import BenefitPolicy
+from bot.core.content_models import BenefitPolicy, Label
 from bot.understanding.render import Gettext
 
 START = "ben:p"
@@ -31,12 +31,12 @@ def start(policies: Sequence[BenefitPolicy], _: Gettext) -> Message:
 
 def honours(policies: Sequence[BenefitPolicy], policy: BenefitPolicy, _: Gettext) -> Message:
     tag = policy_tag(policy)
-    chips = [chip(_.content(h), f"ben:s:{tag}:{i}") for i, h in enumerate(policy.eligible_honours)]
+    chips = [chip(words.honour_label(h, _), f"ben:s:{tag}:{i}") for i, h in enumerate(policy.eligible_honours)]
     chips += [chip(words.other_label(_), f"ben:r:{tag}:{OTHER}"), *_back(policies, _)]
     return bot_message(words.choose_honour(policy, _), chips)
 
 
-def statuses(policy: BenefitPolicy, key: str, honour: str, _: Gettext) -> Message:
+def statuses(policy: BenefitPolicy, key: str, honour: Label, _: Gettext) -> Message:
     tag = policy_tag(policy)
     chips = [chip(words.status_label(s, _), f"ben:r:{tag}:{key}:{s}") for s in Status]
     return bot_message(words.choose_status(policy, honour, _), [*chips, chip(_("‹ 返回"), f"ben:h:{tag}")])

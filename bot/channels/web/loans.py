@@ -56,11 +56,13 @@ def conclude(form: LoanForm, state: dict[str, Any], outcome: Outcome, _: Gettext
     state.pop(KEY, None)
     if outcome.verdict is None:
         return text_message(words.closed(outcome.action, _) + _(AGAIN))
-    return bot_message(words.verdict(outcome.verdict, _), [chip(_("🔄 重新测评"), PREFIX + "restart")])
+    return bot_message(
+        words.verdict_with_details(form, outcome.verdict, _), [chip(_("🔄 重新测评"), PREFIX + "restart")]
+    )
 
 
 def open_form(form: LoanForm, state: dict[str, Any], _: Gettext) -> Message:
-    """Start, or offer 继续 / 重新开始 when one is open."""
+    """Start, or offer 继续 / 重新开始 / 取消 when one is open."""
     current = saved(state)
     if current is None:
         return conclude(form, state, Outcome(Action.NEXT, form.start()), _)

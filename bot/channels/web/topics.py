@@ -11,15 +11,8 @@ from bot.channels.web.messages import GEO, Message, answer_message, chip, text_m
 from bot.core.i18n import N_
 from bot.law.articles import OVERVIEW_ARTICLES, overview_entry
 from bot.services import Services
-from bot.understanding.render import Gettext
+from bot.understanding.render import MENU_TOPICS, Gettext
 
-TOPICS = (
-    ("law", N_("📘 工会法")),
-    ("benefits", N_("🏅 劳模待遇")),
-    ("stations", N_("📍 服务站点")),
-    ("loans", N_("💰 小额贷款")),
-    ("faq", N_("❓ 常见问题")),
-)
 EXAMPLES_SHOWN = 3
 SEND_LOCATION = N_("📍 发送我的位置")
 STATIONS_INTRO = N_(
@@ -32,7 +25,7 @@ WELCOME = N_("您好！我是职工服务机器人。请选择一个主题，或
 
 
 def menu_chips(_: Gettext) -> list[dict[str, str]]:
-    return [chip(_(label), f"menu:{topic}") for topic, label in TOPICS]
+    return [chip(_(label), f"menu:{topic}") for topic, label in MENU_TOPICS]
 
 
 def welcome(_: Gettext) -> Message:
