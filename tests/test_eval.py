@@ -8,7 +8,17 @@ Figures measured when the calibration landed; floors a little below, ceilings a 
 """
 
 from bot.understanding.engine import Engine
-from tests.eval.scoring import BLIND2_DEV, BLIND_DEV, BLIND_TEST, HOLDOUT, Report, evaluate, load_cases, report
+from tests.eval.scoring import (
+    BLIND2_DEV,
+    BLIND2_TEST,
+    BLIND_DEV,
+    BLIND_TEST,
+    HOLDOUT,
+    Report,
+    evaluate,
+    load_cases,
+    report,
+)
 
 TARGET = 0.92  # own questions: measured 94.1%
 HOLDOUT_FLOOR = 0.76  # measured 78.8%
@@ -23,6 +33,12 @@ BLIND_TEST_HONEST = 0.92
 BLIND2_DEV_ACCURACY = 0.69  # measured 71.1%, confident-wrong 1.0%, honest 97.4%
 BLIND2_DEV_CONFIDENT_WRONG = 0.025
 BLIND2_DEV_HONEST = 0.94
+# Its test half, run once at the end of this work (never tuned on): accuracy 61.5%, confident-wrong
+# 3.0% (6), honest on not-covered 81.6% (31/38), unsure 72 with the first suggestion right in 51;
+# short of the issue's 95% / 1% / 95%. These floors only catch regressions.
+BLIND2_TEST_ACCURACY = 0.59
+BLIND2_TEST_CONFIDENT_WRONG = 0.035
+BLIND2_TEST_HONEST = 0.78
 
 
 def test_question_set_is_large_and_varied() -> None:
@@ -69,8 +85,21 @@ def test_second_blind_dev_half_does_not_regress(engine: Engine) -> None:
     assert found.honest_rate >= BLIND2_DEV_HONEST
 
 
+def test_second_blind_test_half_does_not_regress(engine: Engine) -> None:
+    found = report(engine, load_cases(BLIND2_TEST))
+    assert found.accuracy >= BLIND2_TEST_ACCURACY
+    assert found.confident_wrong <= BLIND2_TEST_CONFIDENT_WRONG, confidently_wrong(found)
+    assert found.honest_rate >= BLIND2_TEST_HONEST
+
+
 def confidently_wrong(found: Report) -> str:
     return "\n".join(f"{o.case.q!r} → {o.got_topic}: {o.answer[:50]!r}" for o in found.misses() if o.sure)
+
+
+def test_second_blind_set_is_split() -> None:
+    dev, test = load_cases(BLIND2_DEV), load_cases(BLIND2_TEST)
+    assert len(dev) + len(test) >= 400
+    assert not {c.q for c in dev} & {c.q for c in test}
 
 
 def test_blind_set_is_frozen_and_split() -> None:
