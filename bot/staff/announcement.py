@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from bot.staff.notice_html import check_html
+from bot.staff.send_time import MAX_AHEAD, PAST_GRACE, SHANGHAI, SendTimeError, parse_send_time
 
-# China has had no daylight saving since 1991, so a fixed offset is Asia/Shanghai exactly
-# and needs no tz database on the host.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
-PAST_GRACE = timedelta(minutes=1)  # the time a person needs to type the time and press 发送
 LATE_AFTER = timedelta(minutes=1)  # a notice that starts later than this after its time is reported late
 
 
@@ -123,32 +119,26 @@ class Announcement:
 
 
 def parse_send_at(value: datetime | str | None, now: datetime) -> datetime | None:
-    """A send time from a person ("2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
+    """A send time from a person ("明天上午9点", "2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
 
     A naive time is Shanghai time. None or an empty string means "now". A time more than
-    a minute in the past is refused rather than silently sent at once.
+    a minute in the past is refused rather than silently sent at once; so is one more than a
+    year ahead (a slip of the year).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
-        value = _parse_time_text(value.strip())
+        try:
+            return parse_send_time(value, now)
+        except SendTimeError as exc:
+            raise AnnouncementError(exc.code, exc.message) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=SHANGHAI)
     if value < now - PAST_GRACE:
         raise AnnouncementError("send_at_past", f"send time {value.isoformat()} is in the past")
+    if value - now > MAX_AHEAD:
+        raise AnnouncementError("send_at_far", f"send time {value.isoformat()} is more than a year ahead")
     return value
-
-
-def _parse_time_text(text: str) -> datetime:
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise AnnouncementError("send_at_invalid", f"cannot read {text!r} as a time like 2026-12-01 09:00") from None
 
 
 def validate_text(text: str) -> str:
