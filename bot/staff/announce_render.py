@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.i18n import N_
 from bot.staff.announcement import Counts, Target
 from bot.staff.delivery import Report
+from bot.staff.send_time import SHANGHAI, SendTimeError, examples
 from bot.staff.subscriptions import Options, Subscriber
 from bot.understanding.render import Gettext
 
+WEEKDAYS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
+
 ERRORS = {
     "empty_text": N_("通知内容是空的，请重新输入。"),
-    "too_long": N_("通知太长了：Telegram 每条消息最多4096个字，请删减后重新发送。"),
+    "too_long": N_("通知太长了：Telegram 每条消息最多4096个字（含通知抬头），请删减后重新发送。"),
     "invalid_html": N_("HTML 格式有误（{detail}）。只能用 b、i、u、s、a、code、pre、blockquote 等标签并成对闭合。"),
     "unknown_topic": N_("没有这个主题，请用按钮选择。"),
     "unknown_city": N_("没有这个城市，请用按钮选择。"),
-    "send_at_past": N_("这个时间已经过去了，请输入将来的时间，例如 2026-12-01 09:00。"),
-    "send_at_invalid": N_("看不懂这个时间，请按“2026-12-01 09:00”的格式输入（北京时间），或发送“现在”。"),
+    "send_at_past": N_("这个时间已经过去了，请输入将来的时间。"),
+    "send_at_far": N_("只能预约一年以内的时间，请检查年份。"),
     "not_found": N_("这条通知已经不存在了。"),
     "not_draft": N_("这条通知已经处理过了。"),
     "not_cancellable": N_("这条通知已经发送完毕或已取消，无法再取消。"),
 }  # fmt: skip
+TIME_ERRORS = {  # a typed send time, in the chat: {when} is the time understood
+    "send_at_past": N_("{when}已经过去了，请输入将来的时间。"),
+    "send_at_far": N_("{when}超过一年了，只能预约一年以内的时间，请检查年份。"),
+    "send_at_no_time": N_("请说明几点发送。"),
+    "send_at_invalid": N_("看不懂这个时间。"),
+}
 
 
 def error_text(code: str, detail: str, _: Gettext) -> str:
@@ -44,12 +53,47 @@ def subscription_text(subscriber: Subscriber | None, options: Options, _: Gettex
     )
 
 
-def target_text(target: Target, options: Options, _: Gettext) -> str:
+def _quoted(chosen: tuple[str, ...], labels: dict[str, str], _: Gettext) -> str:
+    """「工会活动」或「政策法规」: the labels of the chosen options, in the reader's script."""
+    return _("或").join(_("「{label}」").format(label=_.content(labels[c])) for c in chosen if c in labels)
+
+
+def audience_text(target: Target, options: Options, count: int, _: Gettext) -> str:
+    """Who a notice reaches, as the rule it follows: any chosen topic and, when cities are chosen, any chosen city."""
     if target.everyone:
-        return _("全部订阅者")
-    return _("主题：{topics}；城市：{cities}").format(
-        topics=_list_or_all(target.topics, options.topics, _), cities=_list_or_all(target.cities, options.cities, _)
+        return _("全部订阅者，共 {n} 人").format(n=count)
+    topics, cities = _quoted(target.topics, options.topics, _), _quoted(target.cities, options.cities, _)
+    if not target.cities:
+        return _("订阅了{topics}的会员，共 {n} 人").format(topics=topics, n=count)
+    if not target.topics:
+        return _("城市为{cities}的会员，共 {n} 人").format(cities=cities, n=count)
+    return _("订阅了{topics}且城市为{cities}的会员，共 {n} 人").format(topics=topics, cities=cities, n=count)
+
+
+def when_text(when: datetime | None, _: Gettext) -> str:
+    """A send time as staff check it: the date, its weekday and the time, in Beijing time."""
+    if when is None:
+        return _("立即")
+    local = when.astimezone(SHANGHAI)
+    return _("{date}（{weekday}）{time}（北京时间）").format(
+        date=local.strftime("%Y-%m-%d"), weekday=_(WEEKDAYS[local.weekday()]), time=local.strftime("%H:%M")
     )
+
+
+def time_prompt(now: datetime, _: Gettext) -> str:
+    """The question for the send time, with examples that are all ahead of ``now``."""
+    question = _("什么时候发？可以这样写：{examples}（北京时间）；或点“立即发送”。")
+    return question.format(examples="、".join(examples(now)))
+
+
+def time_error_text(error: SendTimeError, now: datetime, _: Gettext) -> str:
+    """Why a typed time cannot be used, what would work instead, and examples that are ahead of ``now``."""
+    problem = TIME_ERRORS.get(error.code, TIME_ERRORS["send_at_invalid"])
+    lines = [_(problem).format(when=when_text(error.when, _) if error.when else _("这个时间"))]
+    if error.suggestion:
+        lines.append(_("您是想说“{suggestion}”吗？").format(suggestion=error.suggestion))
+    lines.append(_("例如：{examples}。").format(examples="、".join(examples(now))))
+    return "\n".join(lines)
 
 
 def late_text(late_by: timedelta, _: Gettext) -> str:

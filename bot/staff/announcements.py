@@ -31,6 +31,7 @@ from bot.staff.announcement import (
     parse_send_at,
     validate_text,
 )
+from bot.staff.notice import check_notice
 from bot.staff.subscriptions import Subscriptions, recipients_query
 
 OPEN = (Status.DRAFT, Status.SCHEDULED, Status.SENDING)
@@ -62,9 +63,10 @@ def from_row(row: RowMapping) -> Announcement:
 class Announcements:
     """Create, schedule, cancel and track announcements; begin and close their delivery."""
 
-    def __init__(self, store: Store, subscriptions: Subscriptions) -> None:
+    def __init__(self, store: Store, subscriptions: Subscriptions, issuer: str | None = None) -> None:
         self.store = store
         self.subscriptions = subscriptions
+        self.issuer = issuer or subscriptions.options.issuer  # the unit named in every notice's header
 
     # -- the API staff tools use -------------------------------------------------------
 
@@ -78,6 +80,14 @@ class Announcements:
                 raise AnnouncementError("unknown_city", f"unknown city {city!r}; known: {', '.join(options.cities)}")
         return target
 
+    def check_text(self, text: str) -> str:
+        """The notice text if Telegram will take it with its header, in every language; else AnnouncementError."""
+        text = validate_text(text)
+        problem = check_notice(text, self.issuer)
+        if problem is not None:
+            raise AnnouncementError(problem.code, problem.detail)
+        return text
+
     async def create(
         self,
         text: str,
@@ -90,7 +100,7 @@ class Announcements:
     ) -> Announcement:
         """Validate and store a notice; ``draft`` ones wait for ``confirm`` (the chat preview)."""
         now = now or datetime.now(UTC)
-        text = validate_text(text)
+        text = self.check_text(text)
         target = self.validate_target(target if isinstance(target, Target) else Target.from_dict(target))
         row = {
             "id": uuid.uuid4().hex[:12],

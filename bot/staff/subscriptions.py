@@ -28,15 +28,16 @@ KINDS = ("topic", "city")
 
 @dataclass(frozen=True)
 class Options:
-    """The topics and cities announcements can be narrowed by (ids → labels), from content."""
+    """The topics and cities announcements can be narrowed by (ids → labels), and who issues them, from content."""
 
     topics: dict[str, str]
     cities: dict[str, str]
+    issuer: str = ""  # the notice header's unit when UNION_NAME is unset
 
     @classmethod
     def load(cls, content_dir: Path) -> Options:
         data = load_model(content_dir / OPTIONS_FILE, SubscriptionsFile)
-        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities})
+        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, data.issuer)
 
     def of(self, kind: str) -> dict[str, str]:
         return {"topic": self.topics, "city": self.cities}.get(kind, {})
