@@ -153,7 +153,8 @@ def test_every_example_is_a_time_ahead_the_parser_reads(now: datetime) -> None:
     assert len(shown) >= 4
     for example in shown:
         when = parse_send_time(example, now)
-        assert when is not None and when > now, example
+        assert when is not None, example
+        assert when > now, example
 
 
 def test_examples_move_with_the_clock() -> None:

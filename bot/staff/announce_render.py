@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.i18n import N_
-from bot.staff.announcement import Counts, Target
+from bot.staff.announcement import Announcement, Counts, Target
 from bot.staff.delivery import Report
 from bot.staff.send_time import SHANGHAI, SendTimeError, examples
 from bot.staff.subscriptions import Options, Subscriber
@@ -123,12 +123,68 @@ def progress_text(counts: Counts, late_by: timedelta | None, _: Gettext) -> str:
     return "\n".join(lines)
 
 
+def duration_text(seconds: float, _: Gettext) -> str:
+    """8.5 秒 / 3 分 5 秒 / 2 小时 10 分: as precise as a person needs."""
+    if seconds < 60:
+        return _("{seconds} 秒").format(seconds=round(seconds, 1))
+    minutes = round(seconds) // 60
+    if minutes < 60:
+        return _("{minutes} 分 {seconds} 秒").format(minutes=minutes, seconds=round(seconds) % 60)
+    return _("{hours} 小时 {minutes} 分").format(hours=minutes // 60, minutes=minutes % 60)
+
+
+def _clock(when: datetime, beside: datetime | None = None) -> str:
+    """HH:MM Beijing time, with the date when it is not the day of ``beside``."""
+    local = when.astimezone(SHANGHAI)
+    same_day = beside is not None and beside.astimezone(SHANGHAI).date() == local.date()
+    return local.strftime("%H:%M" if same_day else "%m-%d %H:%M")
+
+
+def interruption_text(announcement: Announcement, _: Gettext) -> str | None:
+    """The story of a delivery a restart interrupted: where it stopped, when it went on, for how long."""
+    story = announcement.interruption
+    if story is None:
+        return None
+    stopped = _("发到第 {done}/{total} 人时中断（{at}，机器人重启或停止运行）").format(
+        done=story.done, total=announcement.counts.total, at=_clock(story.at, announcement.started_at)
+    )
+    if story.resumed_at is None:
+        went_on = _("尚未恢复")
+    else:
+        went_on = _("{at} 恢复发送，中断了 {downtime}").format(
+            at=_clock(story.resumed_at, story.at),
+            downtime=duration_text((story.resumed_at - story.at).total_seconds(), _),
+        )
+    if story.count > 1:
+        return _("发送中途中断过 {count} 次，最近一次：{stopped}，{went_on}。").format(
+            count=story.count, stopped=stopped, went_on=went_on
+        )
+    return _("发送中途中断过一次：{stopped}，{went_on}。").format(stopped=stopped, went_on=went_on)
+
+
+def _total_time(report: Report, _: Gettext) -> str:
+    """From the first message to the last, across restarts when there were any."""
+    announcement = report.announcement
+    if announcement is None or announcement.started_at is None or announcement.finished_at is None:
+        return _("用时 {duration}。").format(duration=duration_text(report.seconds, _))
+    total = (announcement.finished_at - announcement.started_at).total_seconds()
+    story = announcement.interruption
+    if story is None or not story.downtime:
+        return _("用时 {duration}。").format(duration=duration_text(total, _))
+    return _("从开始到发完共用时 {total}，其中中断 {downtime}。").format(
+        total=duration_text(total, _), downtime=duration_text(story.downtime.total_seconds(), _)
+    )
+
+
 def report_text(report: Report, _: Gettext) -> str:
     counts = report.counts
     heading = _("通知已取消。") if report.cancelled else _("通知发送完毕。")
     summary = _("共 {total} 人：送达 {delivered}，屏蔽了机器人 {blocked}，失败 {failed}，未发 {pending}。")
-    duration = _("用时 {seconds} 秒。").format(seconds=round(report.seconds, 1))
-    lines = [heading, summary.format(**counts.to_dict()), duration]
+    lines = [heading, summary.format(**counts.to_dict())]
+    story = None if report.announcement is None else interruption_text(report.announcement, _)
+    if story:
+        lines.append(story)
+    lines.append(_total_time(report, _))
     if counts.duplicates:
         lines.append(duplicates_text(counts, _))
     if report.late_by is not None:

@@ -98,6 +98,17 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Interruption:
+    """How a delivery that a stop or a crash interrupted went on; the final report tells it."""
+
+    count: int  # times sending stopped and went on again
+    at: datetime  # the last time it stopped
+    done: int  # recipients with an outcome by then
+    resumed_at: datetime | None  # None: not (yet) going on again
+    downtime: timedelta  # time spent not sending between stops and resumptions, summed
+
+
+@dataclass(frozen=True)
 class Announcement:
     id: str
     text: str  # Telegram HTML, validated
@@ -109,6 +120,7 @@ class Announcement:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     counts: Counts = field(default_factory=Counts)
+    interruption: Interruption | None = None  # None: never interrupted
 
     @property
     def late_by(self) -> timedelta | None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, exists, func, insert, literal, select, update
+from sqlalchemy import RowMapping, and_, case, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.db.retention import delete_in_batches
@@ -26,6 +26,7 @@ from bot.staff.announcement import (
     Announcement,
     AnnouncementError,
     Counts,
+    Interruption,
     Status,
     Target,
     parse_send_at,
@@ -57,6 +58,62 @@ def from_row(row: RowMapping) -> Announcement:
         started_at=_time(row["started_at"]),
         finished_at=_time(row["finished_at"]),
         counts=Counts(row["total"], row["delivered"], row["blocked"], row["failed"], row["duplicates"]),
+        interruption=_interruption(row),
+    )
+
+
+def _interruption(row: RowMapping) -> Interruption | None:
+    if row["interrupted_at"] is None:
+        return None
+    return Interruption(
+        count=row["interruptions"],
+        at=datetime.fromtimestamp(row["interrupted_at"], UTC),
+        done=row["interrupted_done"] or 0,
+        resumed_at=_time(row["resumed_at"]),
+        downtime=timedelta(seconds=row["downtime"] or 0),
+    )
+
+
+def _stopped() -> Any:
+    """An interruption not yet followed by a resumption (SQL, on the announcement row)."""
+    column = announcements.c
+    return column.interrupted_at.is_not(None) & (
+        column.resumed_at.is_(None) | (column.resumed_at < column.interrupted_at)
+    )
+
+
+async def note_interrupted(connection: AsyncConnection, announcement_id: str, at: Any) -> None:
+    """Sending of a notice stopped at ``at`` (a time, or SQL for one): keep how far it had got.
+
+    Once per interruption: a second stop before the notice goes on again changes nothing.
+    """
+    column = announcements.c
+    await connection.execute(
+        update(announcements)
+        .where(column.id == announcement_id, column.status == Status.SENDING.value, ~_stopped())
+        .values(interrupted_at=at, interrupted_done=column.delivered + column.blocked + column.failed)
+    )
+
+
+async def note_resumed(connection: AsyncConnection, announcement_id: str, now: float, crashed: bool) -> None:
+    """Recipients were claimed at ``now``: if sending had stopped, it goes on again now.
+
+    ``crashed``: the claim took over recipients whose holder's lease ran out, so that instance
+    died without saying so; its interruption is dated by the last outcome recorded.
+    """
+    column = announcements.c
+    if crashed:
+        last = (
+            select(func.max(deliveries.c.finished_at))
+            .where(deliveries.c.announcement_id == announcement_id)
+            .scalar_subquery()
+        )
+        await note_interrupted(connection, announcement_id, func.coalesce(last, column.started_at, now))
+    stopped_for = case((column.interrupted_at < now, now - column.interrupted_at), else_=0.0)
+    await connection.execute(
+        update(announcements)
+        .where(column.id == announcement_id, _stopped())
+        .values(resumed_at=now, interruptions=column.interruptions + 1, downtime=column.downtime + stopped_for)
     )
 
 
@@ -199,6 +256,11 @@ class Announcements:
                 update(announcements).where(column.id == announcement_id).values(total=frozen.rowcount)
             )
         return True
+
+    async def interrupted(self, announcement_id: str, now: float | None = None) -> None:
+        """Sending stopped (the bot is stopping) with recipients left: the final report will say so."""
+        async with self.store.begin() as connection:
+            await note_interrupted(connection, announcement_id, time.time() if now is None else now)
 
     async def is_cancelled(self, announcement_id: str) -> bool:
         """Asked before every message, so it reads the status alone."""
