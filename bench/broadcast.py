@@ -1,32 +1,38 @@
-"""Broadcast benchmark: 10,000 subscribers against the fake Bot API, clean and with kill -9 half way.
+"""Broadcast benchmark: bot processes sending one notice against the fake Bot API, clean and with kill -9.
 
-The bot runs as a real process (run_bot.py) against tests/fake_bot_api.py, which answers
-1% of the members with 403 (blocked) and a few requests with 429 (retry_after=1 s).
-Printed per run: the achieved send rate against the configured limit (raw, and without
-the pauses Telegram's 429s imposed), duplicates (members answered OK more than once) and
-misses (members never answered OK who did not block the bot).
+    .venv/bin/python bench/broadcast.py                   # one instance on SQLite: 10,000 members
+    .venv/bin/python bench/broadcast.py --instances 2     # two instances on one PostgreSQL, 100 ms round trip
 
-A second part compares the two pacers in-process on a smaller set: the domain Pacer
-(bot/staff/delivery.py) and python-telegram-bot's AIORateLimiter alone. A third times the
-journal append, which is what remains of the duplicate window after a kill -9.
+The bots run as real processes (run_bot.py) against tests/fake_bot_api.py, which answers 1% of
+the members with 403 (blocked) and a few requests with 429 (retry_after=1 s), each after a
+simulated Bot API round trip (``--latency-ms``). With ``--instances 2`` the bench starts its own
+throwaway PostgreSQL cluster (as the test fixture does, but with fsync on), and both instances
+share the notice: they claim recipients in batches under a lease, and one overall rate.
 
-    .venv/bin/python bench/broadcast.py                  # about two minutes
-    .venv/bin/python bench/broadcast.py --count 2000 --rate 100 --compare 0 --kill-trials 5
+Printed per run: the achieved rate at the fake server against the configured BROADCAST_RATE (raw,
+and without the pauses Telegram's 429s imposed), the busiest second, duplicates (members answered
+OK more than once), misses (members never answered OK who did not block the bot), and for a kill
+the messages in flight when it happened and the 可能重复 count the delivery report shows. With one
+instance the killed bot is restarted (it resumes at once: the SQLite writer lock proves the old
+holder dead); with two, the survivor takes the dead one's claims over when their lease ends.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
 import signal
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,19 +40,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from sqlalchemy import func, select  # noqa: E402
 
-from bot.core.settings import Settings  # noqa: E402
-from bot.core.storage import FileJournal, TinyStore  # noqa: E402
+from bot.core.db.schema import announcements, deliveries  # noqa: E402
+from bot.core.storage import open_store  # noqa: E402
 from bot.staff.announcements import Announcements  # noqa: E402
-from bot.staff.delivery import Delivery, Policy  # noqa: E402
 from bot.staff.subscriptions import Options, Subscriptions  # noqa: E402
-from tests.bot_process import ADMIN, prepare, start_bot, stop_bot, until  # noqa: E402
+from tests.bot_process import ADMIN, start_bot, stop_bot, until  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, error  # noqa: E402
+from tests.servers.postgres import throwaway_cluster  # noqa: E402
 
 TEXT = "<b>基准测试通知</b>"
 FIRST_MEMBER = 1_000_000
 FLOOD_AT = (0.2, 0.5, 0.8)  # fractions of the run where one request gets a 429
 RETRY_AFTER = 1
+START_IN = 8.0  # seconds from creating the notice to its send time: every instance is up by then
 
 
 def blocks(chat: int) -> bool:
@@ -58,23 +66,27 @@ class Server:
     """What the fake Bot API saw: OK answers per member, arrival times, 429s sent."""
 
     members: range
+    latency: float
+    floods_wanted: bool = True
     ok: Counter[int] = field(default_factory=Counter)
     arrivals: list[float] = field(default_factory=list)
     floods: int = 0
-    reports: int = 0
-    downtime: float = 0.0  # between the kill and the restarted bot's first request
+    reports: list[str] = field(default_factory=list)
+    downtime: float = 0.0  # a gap no instance sent in (kill → restart or takeover)
 
-    def behaviour(self, method: str, params: dict[str, Any]) -> Any:
+    async def behaviour(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getUpdates":
-            return self._idle()
+            await asyncio.sleep(0.5)  # a short long-poll: nobody writes to the bot during the bench
+            return []
         chat = int(params.get("chat_id", 0) or 0)
         if method == "sendMessage" and chat == ADMIN and "通知发送完毕" in str(params.get("text")):
-            self.reports += 1
+            self.reports.append(str(params.get("text")))
         if method != "sendMessage" or chat not in self.members:
             return None
         self.arrivals.append(time.monotonic())
         n = len(self.arrivals)
-        if any(n == int(f * len(self.members)) for f in FLOOD_AT):
+        await asyncio.sleep(self.latency)  # the Bot API round trip: the message is "in flight" meanwhile
+        if self.floods_wanted and any(n == int(f * len(self.members)) for f in FLOOD_AT):
             self.floods += 1
             return error(429, f"Too Many Requests: retry after {RETRY_AFTER}", retry_after=RETRY_AFTER)
         if blocks(chat):
@@ -82,19 +94,12 @@ class Server:
         self.ok[chat] += 1
         return None
 
-    @staticmethod
-    async def _idle() -> list[Any]:
-        await asyncio.sleep(0.5)  # a short long-poll: nobody writes to the bot during the bench
-        return []
-
     def rate(self) -> tuple[float, float]:
-        """Requests per second between the first and last arrival: raw, and without 429 pauses."""
+        """Requests per second between the first and last arrival: raw, and without 429 pauses and downtime."""
         span = self.arrivals[-1] - self.arrivals[0] if len(self.arrivals) > 1 else 0.0
-        paused = self.floods * RETRY_AFTER  # the Pacer pauses exactly retry_after (AIORateLimiter: +0.1 s)
         raw = (len(self.arrivals) - 1) / span if span else 0.0
-        busy = span - paused - self.downtime
-        net = (len(self.arrivals) - 1) / busy if busy > 0 else 0.0
-        return raw, net
+        busy = span - self.floods * RETRY_AFTER - self.downtime
+        return raw, (len(self.arrivals) - 1) / busy if busy > 0 else 0.0
 
     def peak(self) -> int:
         """The most requests that arrived within any one second (a burst shows here)."""
@@ -105,126 +110,176 @@ class Server:
             best = max(best, end - start + 1)
         return best
 
+    def largest_gap(self) -> float:
+        return max((b - a for a, b in zip(self.arrivals, self.arrivals[1:], strict=False)), default=0.0)
+
     def misses(self) -> int:
         return sum(1 for chat in self.members if not blocks(chat) and self.ok[chat] == 0)
 
     def duplicates(self) -> int:
-        return sum(1 for count in self.ok.values() if count > 1)
+        return sum(count - 1 for count in self.ok.values() if count > 1)
 
 
-async def run_process(count: int, rate: float, kill_at: float | None) -> Server:
-    """One announcement to ``count`` members by a bot process; SIGKILL it at ``kill_at`` and restart."""
+@dataclass
+class Run:
+    server: Server
+    in_flight: int | None = None  # sends started and not recorded by the killed instance
+    reported_duplicates: int = 0  # 可能重复 in the delivery report
+
+
+async def prepare(data_dir: Path, database_url: str | None, members: range) -> str:
+    store = await open_store(data_dir, database_url)
+    try:
+        subscriptions = Subscriptions(store, Options.load(ROOT / "content"))
+        await subscriptions.subscribe_many(members)
+        send_at = datetime.now(UTC) + timedelta(seconds=START_IN)
+        return (await Announcements(store, subscriptions).create(TEXT, "all", send_at, ADMIN)).id
+    finally:
+        await store.close()
+
+
+async def in_flight_of(pid: int, announcement_id: str, data_dir: Path, database_url: str | None) -> int:
+    """Recipients the dead process had started a send to without recording its outcome."""
+    if database_url is None:  # the SQLite store: read it beside the (dead) writer, as the tests do
+        from tests.sql import scalar
+
+        query = "SELECT count(*) FROM deliveries WHERE announcement_id = ? AND status = 'pending'"
+        return int(scalar(data_dir, f"{query} AND attempts > 0 AND lease_owner LIKE ?", announcement_id, f"%:{pid}:%"))
+    store = await open_store(data_dir / "reader", database_url)
+    try:
+        row = deliveries.c
+        query = select(func.count()).where(
+            row.announcement_id == announcement_id,
+            row.status == "pending",
+            row.attempts > 0,
+            row.lease_owner.like(f"%:{pid}:%"),
+        )
+        async with store.connect() as connection:
+            return int(await connection.scalar(query) or 0)
+    finally:
+        await store.close()
+
+
+async def reported_duplicates(data_dir: Path, database_url: str | None, announcement_id: str) -> int:
+    store = await open_store(data_dir / ("reader" if database_url else ""), database_url)
+    try:
+        query = select(announcements.c.duplicates).where(announcements.c.id == announcement_id)
+        async with store.connect() as connection:
+            return int(await connection.scalar(query) or 0)
+    finally:
+        await store.close()
+
+
+async def run(
+    count: int,
+    rate: float,
+    instances: int,
+    database_url: str | None,
+    latency: float,
+    lease: float,
+    kill_at: float | None,
+) -> Run:
+    """One notice to ``count`` members by ``instances`` bot processes; SIGKILL one at ``kill_at`` of the way."""
     members = range(FIRST_MEMBER, FIRST_MEMBER + count)
-    server = Server(members)
-    budget = count / rate * 3 + 60
+    server = Server(members, latency, floods_wanted=kill_at is None)
+    result = Run(server)
+    budget = count / rate * 3 + START_IN + lease + 60
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp)
-        prepare(data_dir, members, TEXT)
-        log = (data_dir / "bot.log").open("ab")  # PTB's shutdown complaints about the short fake long-poll
+        data_dirs = [Path(tmp) / f"bot{i}" for i in range(instances)]  # one SQLite store, or one PostgreSQL
+        announcement_id = await prepare(data_dirs[0], database_url, members)
+        log = (Path(tmp) / "bot.log").open("ab")
+        extra = {"BROADCAST_LEASE": str(lease), **({"DATABASE_URL": database_url} if database_url else {})}
         async with FakeBotAPI() as api:
             api.behaviour = server.behaviour
-            bot = start_bot(api, data_dir, rate, "ERROR", log)
+            bots = [start_bot(api, data_dir, rate, "ERROR", log, **extra) for data_dir in data_dirs]
             try:
                 if kill_at is not None:
                     await until(lambda: len(server.arrivals) >= kill_at * count, budget)
-                    os.kill(bot.pid, signal.SIGKILL)
-                    bot.wait()
-                    killed_at = len(server.arrivals)
-                    bot = start_bot(api, data_dir, rate, "ERROR", log)
-                    await until(lambda: len(server.arrivals) > killed_at, budget)
-                    server.downtime = server.arrivals[killed_at] - server.arrivals[killed_at - 1]
-                await until(lambda: server.reports > 0, budget)
+                    victim = bots[0]
+                    os.kill(victim.pid, signal.SIGKILL)
+                    victim.wait()
+                    result.in_flight = await in_flight_of(victim.pid, announcement_id, data_dirs[0], database_url)
+                    if instances == 1:  # a restart; with two, the survivor takes the claims over
+                        bots[0] = start_bot(api, data_dirs[0], rate, "ERROR", log, **extra)
+                    else:
+                        bots.pop(0)
+                await until(lambda: bool(server.reports), budget)
             finally:
-                stop_bot(bot)
+                for bot in bots:
+                    stop_bot(bot)
                 log.close()
-    return server
+        if kill_at is not None:
+            server.downtime = server.largest_gap()
+        result.reported_duplicates = await reported_duplicates(data_dirs[0], database_url, announcement_id)
+    return result
 
 
-async def run_in_process(count: int, rate: float, pacer: str) -> Server:
-    """The engine in this process with a PTB bot; ``pacer`` is "domain" or "ptb" (AIORateLimiter only)."""
-    from telegram.ext import AIORateLimiter, ExtBot
-    from telegram.request import HTTPXRequest
-
-    from handlers.staff.broadcast import telegram_send
-
-    members = range(FIRST_MEMBER, FIRST_MEMBER + count)
-    server = Server(members)
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp)
-        announcement_id = prepare(data_dir, members, TEXT)
-        store = TinyStore(data_dir)
-        journal = FileJournal(data_dir / "journal")
-        announcements = Announcements(store, Subscriptions(store, Options.load(ROOT / "content")), journal)
-        async with FakeBotAPI() as api:
-            api.behaviour = server.behaviour
-            # Without AIORateLimiter ("domain"), the engine's own Pacer paces and honours the 429s.
-            limiter = AIORateLimiter(overall_max_rate=rate, max_retries=3) if pacer == "ptb" else None
-            request = HTTPXRequest(connection_pool_size=256)
-            bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=limiter, request=request)
-            async with bot:
-                policy = Policy(rate=rate if pacer == "domain" else 1e9, concurrency=max(4, int(rate)))
-                engine = Delivery(announcements, telegram_send(bot, TEXT), policy)
-                await engine.run(announcement_id)
-        journal.close()
-        store.close()
-    return server
-
-
-def journal_latency(n: int = 2000) -> tuple[float, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        journal = FileJournal(Path(tmp))
-        times = []
-        for i in range(n):
-            start = time.perf_counter()
-            journal.append("bench", {"c": i, "o": "sent"})
-            times.append((time.perf_counter() - start) * 1000)
-        journal.close()
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99)]
-
-
-def line(label: str, server: Server, rate: float) -> str:
+def line(label: str, result: Run, rate: float) -> str:
+    server = result.server
     raw, net = server.rate()
-    return (
-        f"{label:<34} rate {raw:6.1f}/s raw, {net:6.1f}/s without 429 pauses = {net / rate:6.1%} of {rate:g}/s,"
+    text = (
+        f"{label:<44} rate {raw:6.1f}/s raw, {net:6.1f}/s without pauses = {net / rate:6.1%} of {rate:g}/s,"
         f" peak {server.peak()} in 1 s | delivered {len(server.ok):>5}, duplicates {server.duplicates()},"
         f" misses {server.misses()}, 429s {server.floods}"
     )
-
-
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=200.0, help="BROADCAST_RATE for the bench (default 200)")
-    parser.add_argument("--default-rate-count", type=int, default=300, help="recipients at the default 30/s")
-    parser.add_argument("--compare", type=int, default=1000, help="recipients per pacer in the comparison (0: skip)")
-    parser.add_argument("--compare-rate", type=float, default=100.0)
-    parser.add_argument("--kill-trials", type=int, default=0, help="extra kill -9 runs of 600 recipients each")
-    args = parser.parse_args()
-    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # the killed bot's half-sent requests
-    default_rate = Settings().broadcast_rate
-
-    print(f"broadcast bench: {args.count} subscribers, 1% blocked (403), {len(FLOOD_AT)} x 429 (retry_after 1 s)")
-    clean = await run_process(args.count, args.rate, None)
-    print(line(f"bot process, {args.count} @ {args.rate:g}/s", clean, args.rate))
-    killed = await run_process(args.count, args.rate, 0.5)
-    print(line(f"kill -9 at 50% + restart, {args.count}", killed, args.rate))
-    small = await run_process(args.default_rate_count, default_rate, None)
-    print(line(f"bot process, {args.default_rate_count} @ {default_rate:g}/s", small, default_rate))
-    for pacer in ("domain", "ptb") if args.compare else ():
-        server = await run_in_process(args.compare, args.compare_rate, pacer)
-        print(line(f"in-process pacer={pacer}, {args.compare}", server, args.compare_rate))
-    if args.kill_trials:
-        trials = [await run_process(600, args.rate, 0.2 + 0.6 * i / args.kill_trials) for i in range(args.kill_trials)]
-        print(
-            f"{args.kill_trials} kill -9 trials of 600 @ {args.rate:g}/s: duplicates"
-            f" {[t.duplicates() for t in trials]}, misses {[t.misses() for t in trials]}"
+    if result.in_flight is not None:
+        text += (
+            f" | in flight at the kill {result.in_flight}, 可能重复 reported {result.reported_duplicates},"
+            f" gap {server.downtime:.1f} s"
         )
-    p50, p99 = journal_latency()
+    return text
+
+
+async def bench(args: argparse.Namespace, new_database: Callable[[], str] | None) -> None:
+    """The clean run, then the kill runs; each on a fresh database."""
+    store = "one PostgreSQL" if new_database else "SQLite"
     print(
-        f"journal append (write + fdatasync): p50 {p50:.2f} ms, p99 {p99:.2f} ms — the duplicate window after kill -9"
+        f"broadcast bench: {args.instances} instance(s) on {store}, {args.count} subscribers, 1% blocked (403),"
+        f" {len(FLOOD_AT)} x 429 (retry_after 1 s) in the clean run, Bot API round trip {args.latency_ms:g} ms,"
+        f" lease {args.lease:g} s"
     )
+    latency = args.latency_ms / 1000
+    database = new_database or (lambda: None)  # type: ignore[assignment,return-value]
+    clean = await run(args.count, args.rate, args.instances, database(), latency, args.lease, None)
+    print(line(f"{args.instances} instance(s), {args.count} @ {args.rate:g}/s", clean, args.rate))
+    kills = [0.5] if args.kills == 1 else [0.2 + 0.6 * i / max(1, args.kills - 1) for i in range(args.kills)]
+    for at in kills:
+        killed = await run(args.kill_count, args.rate, args.instances, database(), latency, args.lease, at)
+        what = "kill -9 + restart" if args.instances == 1 else "kill -9 of one of two"
+        print(line(f"{what} at {at:.0%}, {args.kill_count}", killed, args.rate))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instances", type=int, default=1, help="bot processes; more than one run on PostgreSQL")
+    parser.add_argument("--count", type=int, help="recipients of the clean run (default 10,000; 3,000 with 2)")
+    parser.add_argument("--kill-count", type=int, default=1500, help="recipients of each kill run")
+    parser.add_argument("--kills", type=int, default=3, help="kill -9 runs, spread over 20%%–80%% of the send")
+    parser.add_argument("--rate", type=float, default=100.0, help="BROADCAST_RATE (default 100)")
+    parser.add_argument("--latency-ms", type=float, help="simulated Bot API round trip (default 0; 100 with 2)")
+    parser.add_argument("--lease", type=float, default=5.0, help="BROADCAST_LEASE seconds (default 5)")
+    args = parser.parse_args()
+    shared = args.instances > 1
+    args.count = args.count or (3000 if shared else 10_000)
+    args.latency_ms = (100.0 if shared else 0.0) if args.latency_ms is None else args.latency_ms
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # the killed bot's half-sent requests
+    if not shared:
+        asyncio.run(bench(args, None))
+        return
+    with throwaway_cluster(durable=True, max_connections=100) as cluster:
+        names = (f"bench{i}" for i in itertools.count())
+
+        def new_database() -> str:
+            name = next(names)
+            cluster.psql(f"CREATE DATABASE {name}")
+            return cluster.url(name)
+
+        asyncio.run(bench(args, new_database))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        main()
+    except subprocess.CalledProcessError as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -13,9 +13,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from bot.core.storage import FileJournal, TinyStore
+from bot.core.storage import open_store
 from bot.staff.announcements import Announcements
 from bot.staff.subscriptions import Options, Subscriptions
 from tests.fake_bot_api import FakeBotAPI
@@ -23,24 +23,39 @@ from tests.fake_bot_api import FakeBotAPI
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 9000
 # Settings of the developer's shell that would change what the bot process does.
-SCRUBBED = ("ADMIN_API_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "HTTP_PORT")
+SCRUBBED = ("ADMIN_API_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "HTTP_PORT", "DATABASE_URL")
 
 
-def prepare(data_dir: Path, members: range, text: str) -> str:
+async def prepare(data_dir: Path, members: range, text: str, database_url: str | None = None) -> str:
     """Subscribe ``members`` and create an announcement to all of them, due now; its id."""
-    store = TinyStore(data_dir)
-    journal = FileJournal(data_dir / "journal")
-    subscriptions = Subscriptions(store, Options.load(ROOT / "content"))
-    subscriptions.subscribe_many(members)
-    announcement = Announcements(store, subscriptions, journal).create(text, "all", None, ADMIN)
-    journal.close()
-    store.close()
+    store = await open_store(data_dir, database_url)
+    try:
+        subscriptions = Subscriptions(store, Options.load(ROOT / "content"))
+        await subscriptions.subscribe_many(members)
+        announcement = await Announcements(store, subscriptions).create(text, "all", None, ADMIN)
+    finally:
+        await store.close()
     return announcement.id
 
 
+async def status_of(data_dir: Path, announcement_id: str, database_url: str | None = None) -> dict[str, Any]:
+    """The notice's status as the admin API reports it, read once the bots are gone."""
+    store = await open_store(data_dir, database_url)
+    try:
+        return await Announcements(store, Subscriptions(store, Options.load(ROOT / "content"))).status(announcement_id)
+    finally:
+        await store.close()
+
+
 def start_bot(
-    api: FakeBotAPI, data_dir: Path, rate: float, log_level: str = "WARNING", log: IO[bytes] | None = None
+    api: FakeBotAPI,
+    data_dir: Path,
+    rate: float,
+    log_level: str = "WARNING",
+    log: IO[bytes] | None = None,
+    **extra: str,
 ) -> subprocess.Popen[bytes]:
+    """``run_bot.py`` against ``api``; ``extra`` adds environment variables (DATABASE_URL=…, BROADCAST_LEASE=…)."""
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env.update(
         BOT_TOKEN=api.token,
@@ -51,6 +66,7 @@ def start_bot(
         LOG_LEVEL=log_level,
         PTB_TIMEDELTA="1",
         PYTHONPATH=str(ROOT),
+        **extra,
     )
     return subprocess.Popen([sys.executable, str(ROOT / "run_bot.py")], cwd=ROOT, env=env, stdout=log, stderr=log)
 

@@ -13,7 +13,6 @@ import pytest
 import pytest_asyncio
 
 from bot.services import Services
-from bot.staff.announcements import ANNOUNCEMENTS
 from handlers.serve.admin_api import MAX_BODY
 from handlers.serve.runner import BotServer, ListenError
 from tests.fake_bot_api import FakeBotAPI, message_update
@@ -57,11 +56,15 @@ class Unchanged:
 
     def __init__(self, services: Services, fake_api: FakeBotAPI) -> None:
         self.services, self.fake_api = services, fake_api
-        self.announcements = services.store.all(ANNOUNCEMENTS)
+        self.announcements: list[str] | None = None
         self.sent = len(fake_api.of("sendMessage"))
 
-    def check(self) -> None:
-        assert self.services.store.all(ANNOUNCEMENTS) == self.announcements
+    async def take(self) -> Unchanged:
+        self.announcements = [a.id for a in await self.services.announcements.list_all()]
+        return self
+
+    async def check(self) -> None:
+        assert [a.id for a in await self.services.announcements.list_all()] == self.announcements
         assert len(self.fake_api.of("sendMessage")) == self.sent
 
 
@@ -80,7 +83,7 @@ async def test_healthz_reports_polling_mode_without_a_token(http: aiohttp.Client
 async def test_announcement_is_accepted_and_delivered(
     http: aiohttp.ClientSession, services: Services, fake_api: FakeBotAPI
 ) -> None:
-    services.subscriptions.subscribe(4343)
+    await services.subscriptions.subscribe(4343)
     before = len(fake_api.of("sendMessage"))
     status, body = await post(http, {"text": "<b>通知</b>：周六工会活动", "target": "all"})
     assert status == 202
@@ -116,13 +119,13 @@ async def test_missing_or_wrong_token_is_401_and_creates_nothing(
     headers: dict[str, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    unchanged = Unchanged(services, fake_api)
+    unchanged = await Unchanged(services, fake_api).take()
     status, body = await post(http, {"text": "通知", "target": "all"}, headers)
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
     async with http.get("/api/announcements/whatever", headers=headers) as resp:
         assert resp.status == 401
-    unchanged.check()
+    await unchanged.check()
     assert "refused an admin API request" in caplog.text
     assert "not-the-token-xyz" not in caplog.text  # what was given is not logged
     assert TOKEN not in caplog.text
@@ -154,12 +157,12 @@ async def test_missing_or_wrong_token_is_401_and_creates_nothing(
 async def test_bad_requests_get_a_json_error_and_create_nothing(
     http: aiohttp.ClientSession, services: Services, fake_api: FakeBotAPI, body: Any, status: int, code: str
 ) -> None:
-    unchanged = Unchanged(services, fake_api)
+    unchanged = await Unchanged(services, fake_api).take()
     got_status, got = await post(http, body)
     assert got_status == status
     assert got["error"]["code"] == code
     assert got["error"]["message"]
-    unchanged.check()
+    await unchanged.check()
 
 
 async def test_unknown_fields_are_named(http: aiohttp.ClientSession) -> None:
@@ -170,7 +173,7 @@ async def test_unknown_fields_are_named(http: aiohttp.ClientSession) -> None:
 async def test_chunked_oversize_body_is_413(
     http: aiohttp.ClientSession, services: Services, fake_api: FakeBotAPI
 ) -> None:
-    unchanged = Unchanged(services, fake_api)
+    unchanged = await Unchanged(services, fake_api).take()
 
     async def chunks() -> AsyncIterator[bytes]:
         for _ in range(10):
@@ -179,7 +182,7 @@ async def test_chunked_oversize_body_is_413(
     async with http.post("/api/announcements", data=chunks(), headers=AUTH) as resp:
         assert resp.status == 413
         assert (await resp.json())["error"]["code"] == "body_too_large"
-    unchanged.check()
+    await unchanged.check()
 
 
 async def test_unknown_announcement_and_route_are_json_404(http: aiohttp.ClientSession) -> None:

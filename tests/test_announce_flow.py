@@ -20,7 +20,8 @@ from bot.services import Services
 from bot.staff.announcements import Status
 from bot.staff.delivery import Kind
 from handlers.app import build_application, on_startup
-from handlers.staff.broadcast import classify, deliver, schedule_announcement
+from handlers.staff.broadcast import deliver, schedule_announcement
+from handlers.staff.broadcast_send import classify
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import FakeBotAPI, error
 
@@ -34,9 +35,8 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def services(bot_services: Services) -> Services:
-    for member in MEMBERS:
-        bot_services.subscriptions.subscribe(member)
+async def services(bot_services: Services) -> Services:
+    await bot_services.subscriptions.subscribe_many(MEMBERS)
     return bot_services
 
 
@@ -81,12 +81,12 @@ async def test_non_staff_is_refused_politely_and_nothing_happens(staff: ChatDriv
     calls = await staff.send("/announce", user_id=4242)
     assert texts(calls) == ["抱歉，这个功能只供工会工作人员使用。"]
     await staff.send("<b>假通知</b>", user_id=4242)  # not in the conversation: an ordinary question
-    assert services.announcements.list_all() == []
+    assert (await services.announcements.list_all()) == []
     await draft_to_preview(staff, "真通知")
-    announcement_id = services.announcements.list_all()[0].id
+    announcement_id = (await services.announcements.list_all())[0].id
     calls = await staff.press(f"ann:send:{announcement_id}", user_id=4242)  # a forged press
     assert "只供工会工作人员" in texts(calls)[0]
-    assert services.announcements.get(announcement_id).status is Status.DRAFT
+    assert (await services.announcements.get(announcement_id)).status is Status.DRAFT
 
 
 async def test_full_flow_preview_send_progress_and_report(
@@ -113,9 +113,9 @@ async def test_full_flow_preview_send_progress_and_report(
     reports = await _wait_for_text(fake_api, "通知发送完毕")
     assert member_messages(fake_api) == {m: 1 for m in MEMBERS}
     assert "送达 8，屏蔽了机器人 2，失败 0" in reports[0]
-    status = services.announcements.status(send.removeprefix("ann:send:"))
+    status = await services.announcements.status(send.removeprefix("ann:send:"))
     assert (status["status"], status["delivered"], status["blocked"], status["pending"]) == ("done", 8, 2, 0)
-    assert services.subscriptions.recipients() == [m for m in MEMBERS if m not in blocked]
+    assert await services.subscriptions.recipients() == [m for m in MEMBERS if m not in blocked]
     progress = [p for p in fake_api.of("sendMessage") if p["chat_id"] == ADMIN and "正在发送" in str(p["text"])]
     assert len(progress) <= 1  # one progress message, then edits
 
@@ -135,7 +135,7 @@ async def test_cancel_button_drops_the_draft(staff: ChatDriver, services: Servic
     calls = await staff.press(cancel, user_id=ADMIN)
     assert "已取消" in texts(calls)[0]
     announcement_id = cancel.removeprefix("ann:cancel:")
-    assert services.announcements.get(announcement_id).status is Status.CANCELLED
+    assert (await services.announcements.get(announcement_id)).status is Status.CANCELLED
     calls = await staff.press(f"ann:send:{announcement_id}", user_id=ADMIN)  # the stale 发送 afterwards
     assert "已经处理过" in texts(calls)[0]
     assert member_messages(fake_api) == {}
@@ -153,7 +153,7 @@ async def test_bad_text_is_explained_and_can_be_retyped(
     assert reply in texts(calls)[0]
     calls = await staff.send("<i>改好了</i>", user_id=ADMIN)
     assert "发给谁" in texts(calls)[0]
-    assert services.announcements.list_all() == []
+    assert (await services.announcements.list_all()) == []
 
 
 @pytest.mark.parametrize(("when", "reply"), [("2020-01-01 09:00", "已经过去"), ("下周一早上", "看不懂")])
@@ -168,7 +168,7 @@ async def test_bad_time_is_explained(staff: ChatDriver, services: Services, when
 async def test_target_by_topic_reaches_only_matching_subscribers(
     staff: ChatDriver, services: Services, fake_api: FakeBotAPI
 ) -> None:
-    services.subscriptions.toggle(100, "topic", "events")  # only events: not reached by a loans notice
+    await services.subscriptions.toggle(100, "topic", "events")  # only events: not reached by a loans notice
     calls = await draft_to_preview(staff, "贷款政策更新", target="ann:tg:t:loans")
     assert "9 人" in texts(calls)[0]
     await staff.press(markup_data(calls)[0], user_id=ADMIN)
@@ -187,14 +187,14 @@ async def test_scheduled_notice_is_rearmed_after_a_restart(
     settings: Settings, services: Services, fake_api: FakeBotAPI
 ) -> None:
     later = datetime.now(UTC) + timedelta(hours=3)
-    announcement = services.announcements.create("三小时后", "all", later, created_by=ADMIN)
+    announcement = await services.announcements.create("三小时后", "all", later, created_by=ADMIN)
     application = build_application(services)  # a fresh process: nothing armed yet
     async with application:
         await on_startup(application)
-        jobs = application.job_queue.jobs()
+        jobs = [job for job in application.job_queue.jobs() if job.name.startswith("announcement:")]
         assert [job.name for job in jobs] == [f"announcement:{announcement.id}"]
         schedule_announcement(application, announcement)  # arming twice is harmless
-        assert len(application.job_queue.jobs()) == 1
+        assert len(application.job_queue.get_jobs_by_name(f"announcement:{announcement.id}")) == 1
         assert abs((jobs[0].job.trigger.run_date - later).total_seconds()) < 5
 
 
@@ -234,8 +234,8 @@ async def test_progress_is_one_message_edited_in_place(
 async def test_a_cancelled_scheduled_notice_is_not_sent_when_its_job_fires(
     staff: ChatDriver, services: Services, fake_api: FakeBotAPI
 ) -> None:
-    announcement = services.announcements.create("会被取消", "all", None, created_by=ADMIN)
-    services.announcements.cancel(announcement.id)
+    announcement = await services.announcements.create("会被取消", "all", None, created_by=ADMIN)
+    await services.announcements.cancel(announcement.id)
     assert await deliver(staff.application, announcement.id) is None
     assert member_messages(fake_api) == {}
 

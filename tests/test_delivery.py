@@ -358,14 +358,22 @@ async def test_a_pause_holds_back_slots_reserved_before_it() -> None:
 
 
 async def test_two_pacers_on_shared_slots_keep_one_rate() -> None:
-    """Two instances reserving blocks from one slot source: together they never exceed the rate."""
-    time = FakeTime()
-    slots = LocalSlots()
-    pacers = [Pacer(rate=10, slots=slots, clock=lambda: time.now, sleep=time.sleep, block=3) for _ in range(2)]
-    for _ in range(6):
-        for pacer in pacers:
+    """Two instances reserving blocks from one slot source, each with workers: together never above the rate."""
+    slots, loop = LocalSlots(), asyncio.get_running_loop()
+    pacers = [Pacer(rate=200, slots=slots, clock=loop.time, block=5) for _ in range(2)]
+    granted: list[float] = []
+
+    async def worker(pacer: Pacer) -> None:
+        for _ in range(10):
             await pacer.acquire()
-    assert time.now == pytest.approx(1.1)  # 12 slots 0.1 s apart, the first at 0
+            granted.append(loop.time())
+
+    start = loop.time()
+    await asyncio.gather(*(worker(pacer) for pacer in pacers for _ in range(3)))
+    assert len(granted) == 60
+    assert granted[-1] - start >= 59 / 200 * 0.95  # late wake-ups can only slow it down
+    window = 0.05  # 10 slots' worth
+    assert max(sum(1 for t in granted if at <= t < at + window) for at in granted) <= 10 + 1
 
 
 def test_retry_delay_doubles_and_respects_per_chat_rate() -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from bot.core.settings import Settings
 from bot.services import Services
-from bot.staff.handoff import HANDOFFS
 from tests.calls import buttons, to_chat
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import BOT_ID, FakeBotAPI, error, message_update
+from tests.sql import rows
 
 STAFF_CHAT = -1001234
 STAFF = 9000  # in ADMIN_IDS (conftest)
@@ -56,8 +56,8 @@ def staff_message(text: str | None, reply_to: int | None, user_id: int = STAFF, 
 
 
 def handoff_message_id(services: Services) -> int:
-    [key] = services.store.all(HANDOFFS)
-    return int(key.split(":")[1])
+    [(message_id,)] = rows(services.settings.data_dir, "SELECT staff_message_id FROM handoffs")
+    return message_id
 
 
 async def hand_off_by_button(chat: ChatDriver, text: str = UNSURE_QUESTION) -> tuple[int, list[tuple[str, Any]]]:
@@ -90,7 +90,7 @@ async def test_button_forwards_the_question_and_a_staff_reply_comes_back(
     assert relayed["reply_parameters"]["message_id"] == question_id  # quotes the member's question
     [confirmed] = to_chat(calls, STAFF_CHAT)
     assert "已转达" in confirmed["text"]
-    assert bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services)).replies == 1
+    assert (await bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services))).replies == 1
 
 
 async def test_the_same_question_goes_to_staff_once(chat: ChatDriver) -> None:
@@ -134,7 +134,7 @@ async def test_a_non_admin_in_the_staff_chat_cannot_reply_to_members(chat: ChatD
     assert not to_chat(calls, MEMBER)
     [refusal] = to_chat(calls, STAFF_CHAT)
     assert "只供工会工作人员使用" in refusal["text"]
-    assert bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services)).replies == 0
+    assert (await bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services))).replies == 0
 
 
 async def test_a_reply_to_another_bot_message_is_not_relayed(chat: ChatDriver) -> None:
@@ -160,7 +160,7 @@ async def test_a_member_who_blocked_the_bot_is_reported_to_staff(
     )
     calls = await chat.feed(staff_message("您好", handoff_message_id(bot_services)))
     assert "未能转达" in to_chat(calls, STAFF_CHAT)[-1]["text"]
-    assert bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services)).replies == 0
+    assert (await bot_services.handoffs.find(STAFF_CHAT, handoff_message_id(bot_services))).replies == 0
 
 
 async def test_an_unreachable_staff_chat_is_explained_and_nothing_is_recorded(
@@ -171,4 +171,4 @@ async def test_an_unreachable_staff_chat_is_explained_and_nothing_is_recorded(
     )
     _, calls = await hand_off_by_button(chat)
     assert "暂时没能转给工作人员" in to_chat(calls, MEMBER)[-1]["text"]
-    assert bot_services.store.all(HANDOFFS) == {}
+    assert rows(bot_services.settings.data_dir, "SELECT * FROM handoffs") == []

@@ -1,10 +1,11 @@
-"""kill -9 while the bot writes under load: the data file still loads and every acknowledged
+"""kill -9 while the bot writes under load: the store still opens and every acknowledged
 write is in it; the restarted bot remembers. The bot runs as a real process (run_bot.py)
 polling the fake Bot API."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -17,11 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.i18n import SUPPORTED
-from bot.core.preferences import Preferences
-from bot.core.storage import TinyStore
-from handlers.serve.persistence import CONVERSATIONS
 from handlers.topics import loans
 from tests.fake_bot_api import FakeBotAPI, callback_update, message_update
+from tests.sql import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token"
@@ -102,21 +101,18 @@ async def test_sigkill_under_load_loses_no_acknowledged_write(fake_api: FakeBotA
     started = settled_questionnaires(fake_api)
     assert started, "some questionnaires must have been started before the kill"
 
-    store = TinyStore(data_dir)  # loads: the file is whole
-    prefs = Preferences(store)
+    stored = dict(rows(data_dir, "SELECT user_id, locale FROM members"))  # the store opens: nothing torn
     last_ack: dict[int, int] = {}
     for user, locale in acks:
         last_ack[user] = last_ack.get(user, -1) + 1  # index of the user's acknowledged choice
         assert sent[user][last_ack[user]] == locale  # replies come in order
     for user, index in last_ack.items():
         # on disk: the last acknowledged choice, or one sent later whose reply the kill cut off
-        assert prefs.locale(user) in sent[user][index:], user
-    english = next(user for user in last_ack if prefs.locale(user) == "en")
-    open_forms = {
-        tuple(d["key"]) for d in store.all(CONVERSATIONS).values() if d["name"] == loans.NAME and d["state"] is not None
-    }
+        assert stored.get(user) in sent[user][index:], user
+    english = next(user for user in last_ack if stored.get(user) == "en")
+    query = "SELECT key FROM ptb_conversations WHERE name = ? AND state IS NOT NULL"
+    open_forms = {tuple(json.loads(key)) for (key,) in rows(data_dir, query, loans.NAME)}
     assert {(user, user) for user in started} <= open_forms  # unfinished questionnaires survive
-    store.close()
 
     while not fake_api.updates.empty():
         fake_api.updates.get_nowait()

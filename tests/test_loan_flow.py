@@ -283,6 +283,8 @@ async def test_an_unfinished_questionnaire_survives_a_restart(bot_services: Serv
 async def test_after_a_long_pause_text_is_a_question_again(chat: ChatDriver) -> None:
     await reach(chat, 3)
     chat.application.user_data[USER][STATE_KEY]["at"] -= IDLE_SECONDS + 1
+    chat.application.mark_data_for_update_persistence(user_ids=USER)  # state is read from the store per update
+    await chat.application.update_persistence()
     [answer] = texts(await chat.send("工会法第六条讲什么"))
     assert "竭诚服务职工群众" in answer
     assert saved(chat)["step"] == "amount"  # kept for 继续

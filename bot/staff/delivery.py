@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 BLOCK_SECONDS = 0.25  # send slots reserved from the shared pacer at a time (a quarter second's worth)
 POLL = 1.0  # seconds between looks at recipients another instance still holds
+MAX_LATENESS = 0.05  # seconds a send may trail its slot before it takes a new one (no bursts after a stall)
+LATE_RETRIES = 3
 
 
 class Kind(StrEnum):
@@ -105,8 +107,9 @@ class Pacer:
     Slots are reserved in blocks from ``slots``, which with the shared pacer means from all
     instances' common next free slot, so the rate is the overall one however many send. Inside
     a block slots follow the previous slot, not "now", so a late wake-up does not lower the
-    rate. A pause drops the rest of the block and holds the shared slot back: a worker that
-    wakes inside a pause queues again behind it, so there is no burst to "catch up" afterwards.
+    rate; a slot nobody took in time lapses instead of being sent in a burst later. A pause
+    drops the rest of the block and holds the shared slot back: a worker that wakes inside a
+    pause queues again behind it, so there is no burst to "catch up" afterwards.
     """
 
     def __init__(
@@ -128,7 +131,8 @@ class Pacer:
         self._paused_until = 0.0
         self.paused_for = 0.0  # total flood-control pause, for reports
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> float:
+        """Wait for the next send slot; its time (by ``clock``)."""
         while True:
             while self._left == 0:
                 async with self._reserving:
@@ -139,10 +143,16 @@ class Pacer:
             self._next += self.interval
             self._left -= 1
             now = self._clock()
+            if slot < now - self.interval:
+                continue  # nobody was ready for this slot in time: it lapses, rather than a catch-up burst
             if slot > now:
                 await self._sleep(slot - now)
             if self._clock() >= self._paused_until:
-                return
+                return slot
+
+    def late(self, slot: float) -> bool:
+        """Whether a send for ``slot`` would now go out so late that it bunches with later ones."""
+        return self._clock() - slot > max(3 * self.interval, MAX_LATENESS)
 
     async def pause(self, seconds: float) -> None:
         now = self._clock()
@@ -259,10 +269,14 @@ class Delivery:
         policy = self.policy
         failures = floods = 0
         while True:
-            await pacer.acquire()
+            slot = await pacer.acquire()
             if self._stop.is_set():
                 return None
             await self.queue.started(announcement_id, chat_id)
+            for _ in range(LATE_RETRIES):  # a store stall (a checkpoint) held it up: take a fresh slot
+                if not pacer.late(slot):
+                    break
+                slot = await pacer.acquire()
             result = await self._attempt(chat_id)
             if result.kind is Kind.OK:
                 return Outcome.SENT

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,11 +79,24 @@ def _drop_root(tmp: Path) -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+class ClusterError(RuntimeError):
+    """The throwaway cluster could not be made or started."""
+
+
+class ClusterMissing(ClusterError):
+    """PostgreSQL is not installed."""
+
+
+@contextmanager
+def throwaway_cluster(durable: bool = False, max_connections: int = 50) -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster in a temp dir on a free 127.0.0.1 port, removed on exit (the tests', and the benches').
+
+    ``durable`` keeps fsync and synchronous commit on, for benchmarks that time writes; the
+    tests turn them off for speed.
+    """
     missing = [name for name in ("initdb", "pg_ctl", "postgres", "psql") if not (PG_BIN / name).is_file()]
     if missing:
-        unavailable(f"PostgreSQL not installed ({', '.join(missing)} missing under {PG_BIN}): {INSTALL_HINT}")
+        raise ClusterMissing(f"PostgreSQL not installed ({', '.join(missing)} missing under {PG_BIN}): {INSTALL_HINT}")
 
     tmp = Path(tempfile.mkdtemp(prefix="pytest-pg-"))
     data, sock, log = tmp / "data", tmp / "sock", tmp / "postgres.log"
@@ -93,14 +107,12 @@ def postgres_server() -> Iterator[PostgresServer]:
         init_options = ["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]
         init = _run([*run_as, str(PG_BIN / "initdb"), "-D", str(data), *init_options, "--no-instructions"], cwd=tmp)
         if init.returncode != 0:
-            pytest.fail(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}", pytrace=False)
+            raise ClusterError(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
 
+        speed = "" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         for _attempt in range(3):  # the free port can be taken between probing and binding
             port = _free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c synchronous_commit=off"
-                " -c full_page_writes=off -c max_connections=50"
-            )
+            options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock}{speed} -c max_connections={max_connections}"
             pg_ctl_start = [str(PG_BIN / "pg_ctl"), "start", "-w", "-t", "30", "-D", str(data), "-l", str(log)]
             start = _run([*run_as, *pg_ctl_start, "-o", options], cwd=tmp)
             if start.returncode == 0:
@@ -108,13 +120,24 @@ def postgres_server() -> Iterator[PostgresServer]:
                 break
         if not started:
             tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
-            pytest.fail(f"PostgreSQL did not start: {start.stderr.strip()} {' | '.join(tail)}", pytrace=False)
+            raise ClusterError(f"PostgreSQL did not start: {start.stderr.strip()} {' | '.join(tail)}")
 
         yield PostgresServer(host="127.0.0.1", port=port, user=SUPERUSER, socket_dir=sock, run_as=run_as)
     finally:
         if started:
             _run([*run_as, str(PG_BIN / "pg_ctl"), "stop", "-m", "immediate", "-w", "-D", str(data)], cwd=tmp)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        with throwaway_cluster() as server:
+            yield server
+    except ClusterMissing as exc:
+        unavailable(str(exc))
+    except ClusterError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
