@@ -148,16 +148,16 @@ def interruption_text(announcement: Announcement, _: Gettext) -> str | None:
     stopped = _("发到第 {done}/{total} 人时中断（{at}，机器人重启或停止运行）").format(
         done=story.done, total=announcement.counts.total, at=_clock(story.at, announcement.started_at)
     )
-    if story.resumed_at is None:
+    if not story.resumed or story.resumed_at is None:
         went_on = _("尚未恢复")
     else:
         went_on = _("{at} 恢复发送，中断了 {downtime}").format(
             at=_clock(story.resumed_at, story.at),
             downtime=duration_text((story.resumed_at - story.at).total_seconds(), _),
         )
-    if story.count > 1:
+    if story.stops > 1:
         return _("发送中途中断过 {count} 次，最近一次：{stopped}，{went_on}。").format(
-            count=story.count, stopped=stopped, went_on=went_on
+            count=story.stops, stopped=stopped, went_on=went_on
         )
     return _("发送中途中断过一次：{stopped}，{went_on}。").format(stopped=stopped, went_on=went_on)
 

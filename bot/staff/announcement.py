@@ -107,6 +107,16 @@ class Interruption:
     resumed_at: datetime | None  # None: not (yet) going on again
     downtime: timedelta  # time spent not sending between stops and resumptions, summed
 
+    @property
+    def resumed(self) -> bool:
+        """Whether sending went on again after the last stop."""
+        return self.resumed_at is not None and self.resumed_at >= self.at
+
+    @property
+    def stops(self) -> int:
+        """How many times sending stopped, the last one included when it has not gone on yet."""
+        return self.count + (not self.resumed)
+
 
 @dataclass(frozen=True)
 class Announcement:

@@ -179,18 +179,17 @@ class Announcements:
             return await self._read(connection, announcement_id)
 
     async def status(self, announcement_id: str) -> dict[str, Any]:
-        announcement = await self._require(announcement_id)
-        return {
-            "id": announcement.id,
-            "status": announcement.status.value,
-            **announcement.counts.to_dict(),
-            "target": announcement.target.to_dict(),
-            "created_by": announcement.created_by,
-            "created_at": _iso(announcement.created_at),
-            "send_at": _iso(announcement.send_at),
-            "started_at": _iso(announcement.started_at),
-            "finished_at": _iso(announcement.finished_at),
-        }
+        return describe(await self._require(announcement_id))
+
+    async def page(self, limit: int, before: str | None = None) -> list[Announcement]:
+        """Up to ``limit`` announcements, newest first; ``before``: only those created before that one."""
+        column = announcements.c
+        query = select(announcements).order_by(column.created_at.desc(), column.id.desc()).limit(limit)
+        if before is not None:
+            cursor = await self._require(before)
+            at = cursor.created_at.timestamp()
+            query = query.where((column.created_at < at) | ((column.created_at == at) & (column.id < cursor.id)))
+        return await self._list(query)
 
     async def list_all(self) -> list[Announcement]:
         return await self._list(select(announcements).order_by(announcements.c.created_at))
@@ -330,6 +329,22 @@ class Announcements:
     async def _list(self, query: Any) -> list[Announcement]:
         async with self.store.connect() as connection:
             return [from_row(row._mapping) for row in await connection.execute(query)]
+
+
+def describe(announcement: Announcement) -> dict[str, Any]:
+    """Status and counts as the admin API shows them (one announcement, or each in a list)."""
+    return {
+        "id": announcement.id,
+        "status": announcement.status.value,
+        **announcement.counts.to_dict(),
+        "target": announcement.target.to_dict(),
+        "created_by": announcement.created_by,
+        "created_at": _iso(announcement.created_at),
+        "send_at": _iso(announcement.send_at),
+        "started_at": _iso(announcement.started_at),
+        "finished_at": _iso(announcement.finished_at),
+        "interruptions": announcement.interruption.stops if announcement.interruption else 0,
+    }
 
 
 def _iso(value: datetime | None) -> str | None:
