@@ -3,6 +3,8 @@
 Staff read it through ``/report`` to see where the knowledge store needs work. Questions and
 votes are rows in the store (``feedback_questions``, ``feedback_votes``): a question is one
 insert, a vote one upsert (a member's later vote on the same answer replaces the earlier one).
+Each answer that carries 👍/👎 keeps the question it answered (``feedback_answers``, one insert),
+and a vote copies it, so /report shows what members asked, not only which answer they rated.
 /report and the 转人工 look-up are indexed queries, so they cost the same at a million rows as
 at ten. Only unsure and off-topic questions are logged: they are what staff act on. Rows older
 than ``FEEDBACK_DAYS`` are pruned by the daily retention job.
@@ -17,7 +19,7 @@ from enum import StrEnum
 
 from sqlalchemy import case, func, insert, select
 
-from bot.core.db.schema import feedback_questions, feedback_votes
+from bot.core.db.schema import feedback_answers, feedback_questions, feedback_votes
 from bot.core.db.upsert import upsert
 from bot.core.storage import Store
 from bot.understanding.engine import Answer, Kind
@@ -50,9 +52,10 @@ class Question:
 
 @dataclass(frozen=True)
 class Tally:
-    ref: str
+    ref: str  # the answer voted on
     down: int
     up: int
+    question: str | None = None  # what the voters asked (its latest wording); None: not known
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,24 @@ class Feedback:
             await connection.execute(insert(feedback_questions), row)
         return True
 
+    async def record_answered(self, chat_id: int, message_id: int, question: str) -> None:
+        """Keep the question the answer in ``message_id`` (one with 👍/👎) answered."""
+        row = {"chat_id": chat_id, "message_id": message_id, "question": question, "created_at": self._clock()}
+        async with self._store.begin() as connection:
+            await connection.execute(upsert(self._store.dialect, feedback_answers, ["chat_id", "message_id"]), row)
+
     async def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
-        """Record a vote on the answer in ``message_id``; voting again replaces the earlier vote."""
+        """Record a vote on the answer in ``message_id``, with the question it answered; voting again replaces it."""
         row = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "ref": ref, "vote": str(vote)}
         statement = upsert(self._store.dialect, feedback_votes, ["chat_id", "message_id", "user_id"])
+        a = feedback_answers.c
+        asked = select(a.question).where(a.chat_id == chat_id, a.message_id == message_id)
         async with self._store.begin() as connection:
-            await connection.execute(statement, {**row, "created_at": self._clock()})
+            question = await connection.scalar(asked)
+            norm = None if question is None else normalise(question)
+            await connection.execute(
+                statement, {**row, "question": question, "norm": norm, "created_at": self._clock()}
+            )
 
     async def question_before(self, chat_id: int, message_id: int) -> Question | None:
         """The last question logged in the chat before ``message_id``, within the last week.
@@ -126,12 +141,13 @@ class Feedback:
         )
         ups = func.sum(case((v.vote == Vote.UP.value, 1), else_=0))
         downs = func.sum(case((v.vote == Vote.DOWN.value, 1), else_=0))
-        tallies = (
-            select(v.ref, downs.label("down"), ups.label("up"))
-            .where(v.created_at >= since, v.created_at <= now)
-            .group_by(v.ref)
+        window = (v.created_at >= since) & (v.created_at <= now)
+        tallies = (  # per answer and per question asked: one answer can fail several questions
+            select(v.ref, v.norm, downs.label("down"), ups.label("up"))
+            .where(window)
+            .group_by(v.ref, v.norm)
             .having(downs > 0)
-            .order_by(downs.desc(), ups, v.ref)
+            .order_by(downs.desc(), ups, v.ref, v.norm)
             .limit(limit)
         )
         async with self._store.connect() as connection:
@@ -144,5 +160,10 @@ class Feedback:
                     .limit(1)
                 )
                 unanswered.append((await connection.scalar(latest), count))
-            down_voted = [Tally(ref, int(down), int(up)) for ref, down, up in await connection.execute(tallies)]
+            down_voted = []
+            for ref, norm, down, up in (await connection.execute(tallies)).all():
+                wording = select(v.question).where(window, v.ref == ref, v.norm == norm)
+                latest = wording.order_by(v.created_at.desc()).limit(1)
+                question = None if norm is None else await connection.scalar(latest)
+                down_voted.append(Tally(ref, int(down), int(up), question))
         return Report(days, unanswered, down_voted)

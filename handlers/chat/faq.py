@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from bot.understanding.engine import Answer
 from handlers.chat.render import answer_html, answer_keyboard, split_message
 from handlers.context import BotContext
-from handlers.staff.feedback import record_unanswered
+from handlers.staff.feedback import record_answered, record_unanswered
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,8 @@ async def send_answer(message: Message, answer: Answer, context: BotContext) -> 
     parts = split_message(answer_html(answer, context.gettext))
     for i, part in enumerate(parts):
         markup = answer_keyboard(answer, context) if i == len(parts) - 1 else None
-        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
+        sent = await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await record_answered(message, answer, sent, context)  # so a 👎 on it says what was asked
 
 
 async def on_question(update: Update, context: BotContext) -> None:

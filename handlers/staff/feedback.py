@@ -55,6 +55,22 @@ async def record_unanswered(message: Message, answer: Answer, context: BotContex
         log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
 
 
+async def record_answered(asked: Message, answer: Answer, sent: Message, context: BotContext) -> None:
+    """Keep the question an answer with 👍/👎 (``sent``) answered, so /report can show what was asked.
+
+    ``asked`` is the member's message, or the bot's unsure answer when a suggestion under it was
+    pressed: then the question is the one logged for that answer.
+    """
+    if answer.kind not in VOTED_KINDS or not answer.ref:
+        return
+    question = asked.text
+    if asked.from_user is not None and asked.from_user.is_bot:
+        logged = await context.services.feedback.question_before(asked.chat_id, asked.message_id)
+        question = logged.text if logged is not None else None
+    if question:
+        await context.services.feedback.record_answered(sent.chat_id, sent.message_id, question)
+
+
 async def on_vote(update: Update, context: BotContext) -> None:
     """Record a 👍 or 👎 and thank the member in a small notice (no extra message in the chat)."""
     query = update.callback_query
