@@ -83,10 +83,10 @@ async def _target_question(chosen: Target, context: BotContext) -> str:
     _ = context.gettext
     question = _("发给谁？点“全部订阅者”，或选择主题和城市（可多选，✅ 为已选）后点“完成”。")
     if chosen.everyone:
-        return f"{question}\n{_('还没有选择。')}"
+        return question + "\n" + _("还没有选择。")
     count = await context.services.subscriptions.count(chosen.topics, chosen.cities)
     audience = audience_text(chosen, context.services.subscriptions.options, count, _)
-    return f"{question}\n{_('现在：{audience}').format(audience=escape(audience))}"
+    return question + "\n" + _("现在：{audience}").format(audience=escape(audience))
 
 
 @staff_only
