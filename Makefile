@@ -59,6 +59,8 @@ bench: install
 	$(BIN)/python bench/law_benefits.py
 	$(BIN)/python bench/staff_tools.py
 	$(BIN)/python bench/broadcast.py
+	$(BIN)/python bench/broadcast.py --instances 2
+	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/loans.py
 
 clean:

@@ -40,13 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from bot.core.db.schema import announcements, deliveries  # noqa: E402
+from bot.core.db.schema import announcements  # noqa: E402
 from bot.core.storage import open_store  # noqa: E402
 from bot.staff.announcements import Announcements  # noqa: E402
 from bot.staff.subscriptions import Options, Subscriptions  # noqa: E402
-from tests.bot_process import ADMIN, start_bot, stop_bot, until  # noqa: E402
+from tests.bot_process import ADMIN, in_flight_of, start_bot, stop_bot, until  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, error  # noqa: E402
 from tests.servers.postgres import throwaway_cluster  # noqa: E402
 
@@ -134,28 +134,6 @@ async def prepare(data_dir: Path, database_url: str | None, members: range) -> s
         await subscriptions.subscribe_many(members)
         send_at = datetime.now(UTC) + timedelta(seconds=START_IN)
         return (await Announcements(store, subscriptions).create(TEXT, "all", send_at, ADMIN)).id
-    finally:
-        await store.close()
-
-
-async def in_flight_of(pid: int, announcement_id: str, data_dir: Path, database_url: str | None) -> int:
-    """Recipients the dead process had started a send to without recording its outcome."""
-    if database_url is None:  # the SQLite store: read it beside the (dead) writer, as the tests do
-        from tests.sql import scalar
-
-        query = "SELECT count(*) FROM deliveries WHERE announcement_id = ? AND status = 'pending'"
-        return int(scalar(data_dir, f"{query} AND attempts > 0 AND lease_owner LIKE ?", announcement_id, f"%:{pid}:%"))
-    store = await open_store(data_dir / "reader", database_url)
-    try:
-        row = deliveries.c
-        query = select(func.count()).where(
-            row.announcement_id == announcement_id,
-            row.status == "pending",
-            row.attempts > 0,
-            row.lease_owner.like(f"%:{pid}:%"),
-        )
-        async with store.connect() as connection:
-            return int(await connection.scalar(query) or 0)
     finally:
         await store.close()
 

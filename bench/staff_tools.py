@@ -1,13 +1,12 @@
 """Benchmark the staff tools (part B) and print the figures.
 
-    python bench/staff_tools.py [--requests 300] [--updates 500] [--events 100000]
+    python bench/staff_tools.py [--requests 300] [--updates 500]
 
 Reports, against the fake Bot API on 127.0.0.1 (so Telegram's own latency is not in them):
 - admin API: POST /api/announcements latency p50/p99 (one client) and requests/s (10 concurrent clients);
 - webhook: POST → 200 latency p50/p99, and questions answered per second end to end (POST until the
   fake Bot API has every reply; BROADCAST_RATE raised so the outgoing rate limit does not hide our cost);
-- feedback log: one unanswered question appended to the weekly journal vs. put into a Store already
-  holding 50,000 documents (why the log is a journal); /report and the 转人工 look-up over N events.
+Feedback, /report and the 转人工 look-up are store queries: bench/storage.py times them at 1M rows.
 """
 
 from __future__ import annotations
@@ -26,10 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.storage import FileJournal, TinyStore  # noqa: E402
 from bot.guard.webhook_secret import SECRET_HEADER, webhook_route  # noqa: E402
-from bot.staff.feedback import DAY, Feedback, build_report, week_stream  # noqa: E402
-from bot.understanding.engine import Answer, Kind  # noqa: E402
 from tests.fake_bot_api import message_update  # noqa: E402
 from tests.serving import serving  # noqa: E402
 
@@ -67,7 +63,7 @@ async def bench_admin_api(requests: int) -> None:
             for _ in range(requests // 10):
                 await asyncio.gather(*(post() for _ in range(10)))
             rate = (requests // 10 * 10) / (time.perf_counter() - start)
-            stored = len(running.services.announcements.list_all())
+            stored = len(await running.services.announcements.list_all())
             print(f"admin API: {rate:.0f} announcements/s with 10 concurrent clients ({stored} stored at the end)")
             start = time.perf_counter()
             for _ in range(requests):
@@ -106,66 +102,14 @@ async def bench_webhook(updates: int) -> None:
             print(line("webhook wrong secret → 403", refused))
 
 
-def bench_feedback(events: int) -> None:
-    answer = Answer("unknown", Kind.UNSURE, 0.1)
-    with tempfile.TemporaryDirectory() as tmp:
-        journal = FileJournal(Path(tmp) / "journal")
-        feedback = Feedback(journal)
-        samples = []
-        for i in range(300):
-            start = time.perf_counter()
-            feedback.record_unanswered(1, i, 1, "公司不给交社保怎么办", answer)
-            samples.append((time.perf_counter() - start) * 1000)
-        print(line("feedback: one unanswered question appended to the journal (fsync)", samples))
-        journal.close()
-
-        store = TinyStore(Path(tmp))
-        store.put_many("subscribers", {str(i): {"topics": ["events"], "cities": ["haikou"]} for i in range(50_000)})
-        samples = []
-        for i in range(30):
-            start = time.perf_counter()
-            store.put("questions", str(i), {"chat": 1, "msg": i, "text": "公司不给交社保怎么办", "at": time.time()})
-            samples.append((time.perf_counter() - start) * 1000)
-        print(line("for comparison: the same record put into a Store holding 50,000 documents", samples))
-        store.close()
-
-    now = time.time()
-    texts = [f"问题{i % 500}" for i in range(events)]
-    log = [
-        {"e": "q", "chat": i, "msg": i, "user": i, "text": texts[i], "at": now - (i % 7) * DAY}
-        if i % 3
-        else {"e": "v", "chat": i, "msg": i, "user": i, "ref": f"qa:{i % 80}", "vote": "down", "at": now - 60}
-        for i in range(events)
-    ]
-    start = time.perf_counter()
-    build_report(log, now)
-    print(f"/report aggregation over {events:,} events in the window: {(time.perf_counter() - start) * 1000:.0f} ms")
-
-    with tempfile.TemporaryDirectory() as tmp:  # the same events as journal files, read back as staff would
-        journal = FileJournal(Path(tmp))
-        for stream in {week_stream(e["at"]) for e in log}:
-            lines = (json.dumps(e, ensure_ascii=False) for e in log if week_stream(e["at"]) == stream)
-            (Path(tmp) / f"{stream}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        feedback = Feedback(journal, lambda: now)
-        start = time.perf_counter()
-        feedback.report()
-        print(f"/report from the journal files ({events:,} events): {(time.perf_counter() - start) * 1000:.0f} ms")
-        start = time.perf_counter()
-        feedback.question_before(1, 10**9)
-        print(f"转人工 button: finding the question in that journal: {(time.perf_counter() - start) * 1000:.0f} ms")
-        journal.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--updates", type=int, default=500)
-    parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # the refused requests below would log one warning each
     asyncio.run(bench_admin_api(args.requests))
     asyncio.run(bench_webhook(args.updates))
-    bench_feedback(args.events)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import func, select
+
+from bot.core.db.schema import deliveries
 from bot.core.storage import open_store
 from bot.staff.announcements import Announcements
 from bot.staff.subscriptions import Options, Subscriptions
 from tests.fake_bot_api import FakeBotAPI
+from tests.sql import scalar
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 9000
@@ -84,3 +88,23 @@ async def until(condition: Callable[[], bool], within: float = 60.0) -> None:
     async with asyncio.timeout(within):
         while not condition():  # noqa: ASYNC110 - the state is in another process and its files
             await asyncio.sleep(0.01)
+
+
+async def in_flight_of(pid: int, announcement_id: str, data_dir: Path, database_url: str | None) -> int:
+    """Recipients the dead process had started a send to without recording its outcome."""
+    if database_url is None:  # the SQLite store: read it beside the (dead) writer
+        query = "SELECT count(*) FROM deliveries WHERE announcement_id = ? AND status = 'pending'"
+        return int(scalar(data_dir, f"{query} AND attempts > 0 AND lease_owner LIKE ?", announcement_id, f"%:{pid}:%"))
+    store = await open_store(data_dir / "reader", database_url)
+    try:
+        row = deliveries.c
+        query = select(func.count()).where(
+            row.announcement_id == announcement_id,
+            row.status == "pending",
+            row.attempts > 0,
+            row.lease_owner.like(f"%:{pid}:%"),
+        )
+        async with store.connect() as connection:
+            return int(await connection.scalar(query) or 0)
+    finally:
+        await store.close()

@@ -10,12 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.core.db.engine import Store, StoreLocked, database_url
-from bot.core.db.migrations import current_revision, head_revision
+from bot.core.db.migrations import alembic_config, current_revision, head_revision
 from bot.core.db.schema import metadata
 from bot.core.member_state import MemberState
 from bot.core.preferences import Preferences
@@ -75,6 +76,33 @@ async def test_migrations_build_the_schema_the_code_declares(store: Store) -> No
         revision, differences = await connection.run_sync(check)
     assert revision == head_revision()
     assert differences == []
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_upgrading_a_filled_store_keeps_its_rows(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A store left at the first revision, with members in it, is upgraded at the next start."""
+    url = request.getfixturevalue("postgres_db_url") if database == "postgresql" else None
+    old = Store.create(tmp_path, url)
+    try:
+        async with old.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0001"))
+        await Preferences(old).set_locale(7, "en")
+    finally:
+        await old.close()
+    store = await open_store(tmp_path, url)
+    try:
+        assert await Preferences(store).locale(7) == "en"
+        async with store.connect() as connection:
+            assert await connection.run_sync(current_revision) == head_revision() != "0001"
+            if database == "postgresql":
+                options = await connection.scalar(
+                    text("SELECT reloptions FROM pg_class WHERE relname = 'feedback_questions'")
+                )
+                assert "autovacuum_vacuum_insert_threshold=1000" in options
+    finally:
+        await store.close()
 
 
 async def test_migrating_a_filled_store_again_keeps_its_rows(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true, update
@@ -132,24 +132,29 @@ class Subscriptions:
         if kind not in KINDS or option not in self.options.of(kind):
             return None
         choice = subscriber_choices.c
-        this = (choice.chat_id == chat_id, choice.kind == kind, choice.option == option)
         async with self._store.begin() as connection:
-            if not await self._active(connection, chat_id):
+            subscriber = await self._read(connection, chat_id)
+            if subscriber is None or not subscriber.active:
                 return None
-            removed = await connection.execute(delete(subscriber_choices).where(*this))
-            if removed.rowcount == 0:
-                await connection.execute(
-                    subscriber_choices.insert(), {"chat_id": chat_id, "kind": kind, "option": option}
-                )
-            return await self._read(connection, chat_id)
+            chosen = subscriber.topics if kind == "topic" else subscriber.cities
+            if option in chosen:
+                this = (choice.chat_id == chat_id, choice.kind == kind, choice.option == option)
+                await connection.execute(delete(subscriber_choices).where(*this))
+                chosen = tuple(o for o in chosen if o != option)
+            else:
+                row = {"chat_id": chat_id, "kind": kind, "option": option}
+                await connection.execute(subscriber_choices.insert(), row)
+                chosen = tuple(o for o in self.options.of(kind) if o in chosen or o == option)  # content order
+        return replace(subscriber, **{"topics" if kind == "topic" else "cities": chosen})
 
     async def reset(self, chat_id: int) -> Subscriber | None:
         """Back to everything (no topic or city filter)."""
         async with self._store.begin() as connection:
-            if not await self._active(connection, chat_id):
+            subscriber = await self._read(connection, chat_id)
+            if subscriber is None or not subscriber.active:
                 return None
             await connection.execute(delete(subscriber_choices).where(subscriber_choices.c.chat_id == chat_id))
-            return await self._read(connection, chat_id)
+        return Subscriber(chat_id, True)
 
     async def recipients(self, topics: Iterable[str] = (), cities: Iterable[str] = ()) -> list[int]:
         """Active chats an announcement aimed at ``topics``/``cities`` reaches, in a stable order."""
@@ -165,18 +170,15 @@ class Subscriptions:
 
     # -- internals --------------------------------------------------------------------------
 
-    @staticmethod
-    async def _active(connection: AsyncConnection, chat_id: int) -> bool:
-        query = select(subscribers.c.active).where(subscribers.c.chat_id == chat_id)
-        return bool(await connection.scalar(query))
-
     async def _read(self, connection: AsyncConnection, chat_id: int) -> Subscriber | None:
-        active = await connection.scalar(select(subscribers.c.active).where(subscribers.c.chat_id == chat_id))
-        if active is None:
-            return None
+        """The subscriber and its choices, in one query."""
         choice = subscriber_choices.c
-        rows = (await connection.execute(select(choice.kind, choice.option).where(choice.chat_id == chat_id))).all()
-        chosen = {(kind, option) for kind, option in rows}
+        joined = subscribers.outerjoin(subscriber_choices, choice.chat_id == subscribers.c.chat_id)
+        query = select(subscribers.c.active, choice.kind, choice.option).select_from(joined)
+        rows = (await connection.execute(query.where(subscribers.c.chat_id == chat_id))).all()
+        if not rows:
+            return None
+        chosen = {(kind, option) for _, kind, option in rows}
         topics = tuple(t for t in self.options.topics if ("topic", t) in chosen)  # content order
         cities = tuple(c for c in self.options.cities if ("city", c) in chosen)
-        return Subscriber(chat_id, bool(active), topics, cities)
+        return Subscriber(chat_id, bool(rows[0][0]), topics, cities)

@@ -1,0 +1,180 @@
+"""Several bot processes: two instances on one PostgreSQL share members' state and a notice; two on one
+SQLite DATA_DIR are refused. Every bot here is a real ``run_bot.py`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.core.settings import Settings
+from bot.guard.webhook_secret import SECRET_HEADER, webhook_route
+from tests.bot_process import ADMIN, ROOT, in_flight_of, prepare, start_bot, status_of, stop_bot, until
+from tests.fake_bot_api import FakeBotAPI, error, message_update
+
+pytestmark = pytest.mark.slow
+
+SECRET = "two-instances-webhook-secret-0123456789"
+PUBLIC_URL = "https://lb.example.org/tg"
+MEMBERS = range(20_001, 20_201)
+STALL_AFTER = 60  # messages the first instance gets answered before its network "hangs"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def replies_to(api: FakeBotAPI, chat: int) -> list[str]:
+    return [str(p.get("text")) for p in api.of("sendMessage") if int(p["chat_id"]) == chat]
+
+
+async def test_a_questionnaire_started_on_one_instance_goes_on_on_another(
+    fake_api: FakeBotAPI, tmp_path: Path, postgres_db_url: str
+) -> None:
+    """Webhook mode behind a 'load balancer' that sends each update to whichever instance it likes."""
+    ports = [free_port(), free_port()]
+    webhook = {"DATABASE_URL": postgres_db_url, "WEBHOOK_URL": PUBLIC_URL, "WEBHOOK_SECRET": SECRET}
+    with (tmp_path / "bots.log").open("ab") as log:
+        bots = [
+            start_bot(fake_api, tmp_path / f"bot{i}", 30, "WARNING", log, HTTP_PORT=str(port), **webhook)
+            for i, port in enumerate(ports)
+        ]
+        try:
+            await fake_api.wait_for("setWebhook", 2, within=60)  # both up (they migrated the empty database in turn)
+            path = webhook_route(Settings(webhook_url=PUBLIC_URL, webhook_secret=SECRET)).path
+            member, update_ids = 7001, iter(range(1, 100))
+
+            async def to(instance: int, text: str) -> str:
+                before = len(replies_to(fake_api, member))
+                update = {"update_id": next(update_ids), **message_update(text, user_id=member)}
+                async with aiohttp.ClientSession() as http:
+                    url = f"http://127.0.0.1:{ports[instance]}{path}"
+                    async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as resp:
+                        assert resp.status == 200
+                await until(lambda: len(replies_to(fake_api, member)) > before, within=20)
+                return replies_to(fake_api, member)[-1]
+
+            assert re.search(r"[（(]1/", await to(0, "/loan"))
+            assert re.search(r"[（(]2/", await to(1, "1"))  # the second instance knows where it stood
+            assert re.search(r"[（(]3/", await to(0, "抚顺"))
+        finally:
+            for bot in bots:
+                stop_bot(bot)
+    assert all(bot.returncode == 0 for bot in bots)
+
+
+class Network:
+    """The first instance's Bot API: it answers ``STALL_AFTER`` messages, then takes each message and never
+    answers (as if the instance's network died after Telegram accepted them). The second one's answers all."""
+
+    def __init__(self) -> None:
+        self.received: Counter[int] = Counter()  # messages Telegram accepted, per member, both instances
+        self.held = 0
+        self.released = asyncio.Event()  # the end of the test: let the held requests go
+        self.reports: list[str] = []
+
+    def first(self) -> Any:
+        async def behaviour(method: str, params: dict[str, Any]) -> web.Response | list[Any] | None:
+            if method == "getUpdates":
+                await asyncio.sleep(0.2)
+                return []
+            chat = int(params.get("chat_id", 0) or 0)
+            if method == "sendMessage" and chat in MEMBERS:
+                self.received[chat] += 1
+                if sum(self.received.values()) > STALL_AFTER:
+                    self.held += 1
+                    await self.released.wait()  # accepted, never answered: the process dies meanwhile
+                    return error(502, "Bad Gateway")
+            return None
+
+        return behaviour
+
+    def second(self) -> Any:
+        async def behaviour(method: str, params: dict[str, Any]) -> web.Response | list[Any] | None:
+            if method == "getUpdates":
+                await asyncio.sleep(0.2)
+                return []
+            chat = int(params.get("chat_id", 0) or 0)
+            if method == "sendMessage" and chat in MEMBERS:
+                self.received[chat] += 1
+            if method == "sendMessage" and chat == ADMIN and "通知发送完毕" in str(params.get("text")):
+                self.reports.append(str(params["text"]))
+            return None
+
+        return behaviour
+
+
+async def test_two_instances_share_a_notice_and_a_killed_ones_claims_are_taken_over(
+    tmp_path: Path, postgres_db_url: str
+) -> None:
+    announcement_id = await prepare(tmp_path / "prepare", MEMBERS, "<b>双实例通知</b>", postgres_db_url)
+    network = Network()
+    shared = {"DATABASE_URL": postgres_db_url, "BROADCAST_LEASE": "2"}
+    with (tmp_path / "bots.log").open("ab") as log:
+        async with FakeBotAPI() as first_api, FakeBotAPI() as second_api:
+            first_api.behaviour, second_api.behaviour = network.first(), network.second()
+            first = start_bot(first_api, tmp_path / "first", 100, "WARNING", log, **shared)
+            second = start_bot(second_api, tmp_path / "second", 100, "WARNING", log, **shared)
+            try:
+                await until(lambda: network.held >= 3, within=60)
+                first.kill()  # SIGKILL with messages in flight
+                first.wait()
+                in_flight = await in_flight_of(first.pid, announcement_id, tmp_path / "prepare", postgres_db_url)
+                await until(lambda: bool(network.reports), within=60)
+            finally:
+                network.released.set()
+                first.kill()
+                stop_bot(second)
+    assert set(network.received) == set(MEMBERS)  # no miss
+    doubled = sum(count - 1 for count in network.received.values())
+    status = await status_of(tmp_path / "prepare", announcement_id, postgres_db_url)
+    assert (status["status"], status["delivered"], status["pending"]) == ("done", len(MEMBERS), 0)
+    assert 1 <= doubled <= in_flight  # only messages in flight at the kill went out twice…
+    assert status["possible_duplicates"] == in_flight  # …and exactly those are counted
+    [report] = network.reports  # one final report, from the survivor
+    assert f"可能重复 {status['possible_duplicates']} 条" in report
+
+
+async def test_a_second_process_on_one_sqlite_data_dir_is_refused_and_the_first_keeps_running(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    first = start_bot(fake_api, data_dir, 30)
+    try:
+        await fake_api.wait_for("getUpdates", within=30)
+        env_bot = start_bot(fake_api, data_dir, 30, log=subprocess.PIPE)  # type: ignore[arg-type]
+        _, stderr = await asyncio.to_thread(env_bot.communicate, timeout=60)
+        assert env_bot.returncode == 1
+        lines = stderr.decode().strip().splitlines()
+        assert len(lines) == 1, lines
+        assert "another process" in lines[0]
+        assert str(data_dir) in lines[0]
+        assert "Traceback" not in stderr.decode()
+        before = len(fake_api.of("sendMessage"))
+        fake_api.push_update(message_update("/help", user_id=6262))
+        replies = await fake_api.wait_for("sendMessage", before + 1, within=20)  # the first one still answers
+        assert replies[-1]["chat_id"] == 6262
+    finally:
+        stop_bot(first)
+    assert first.returncode == 0
+
+
+def test_migrate_verb_brings_an_empty_store_to_the_newest_schema(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "run_bot.py", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "at revision 0002 (newest 0002)" in done.stdout
+    assert (tmp_path / "state.db").exists()
