@@ -7,13 +7,22 @@ over the dead one's claims; either way the next claim records the resumption. SQ
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from bot.core.db.engine import Store
+from bot.core.db.migrations import alembic_config
 from bot.core.i18n import gettext_for
-from bot.core.storage import Store
+from bot.core.storage import open_store
 from bot.staff.announce_render import duration_text, report_text
 from bot.staff.announcement import Announcement, Counts, Interruption, Outcome, Status, Target
 from bot.staff.delivery import OK, Policy, Report, SendResult
+from bot.staff.feedback import Feedback
 from tests.test_delivery import FakeSend, open_outbox, subscribe
 
 _ = gettext_for("zh_Hans")
@@ -146,3 +155,37 @@ def test_durations_read_like_a_person_says_them() -> None:
         "2 小时 1 分",
     ]
     assert duration_text(65, gettext_for("en")) != "1 分 5 秒"  # translated
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_notices_and_votes_stored_before_0003_upgrade_without_a_story(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("postgres_db_url") if database == "postgresql" else None
+    old = Store.create(tmp_path, url)
+    try:
+        async with old.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0002"))
+            await connection.execute(
+                text(
+                    "INSERT INTO announcements (id, text, target, status, created_by, created_at, total, delivered,"
+                    " blocked, failed, duplicates, reported) VALUES ('old1', '通知', '{}', 'done', '9000', 1.0,"
+                    " 3, 3, 0, 0, 0, true)"
+                )
+            )
+            await connection.execute(
+                text("INSERT INTO feedback_votes VALUES (1, 2, 3, 'qa:x', 'down', :now)"), {"now": time.time()}
+            )
+    finally:
+        await old.close()
+    store = await open_store(tmp_path, url)
+    try:
+        outbox = open_outbox(store)
+        announcement = await outbox.announcements.get("old1")
+        assert announcement.counts.delivered == 3
+        assert announcement.interruption is None
+        assert (await outbox.announcements.status("old1"))["interruptions"] == 0
+        [tally] = (await Feedback(store).report()).down_voted
+        assert (tally.ref, tally.down, tally.question) == ("qa:x", 1, None)
+    finally:
+        await store.close()

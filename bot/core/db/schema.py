@@ -131,7 +131,7 @@ announcements = Table(
     Column("reporter_until", Double),
     Column("progress_message_id", BigInteger),
     Column("reported", Boolean, nullable=False, default=False),  # the final report went out
-    # the story of a delivery a stop or a crash interrupted, for the final report (0002)
+    # the story of a delivery a stop or a crash interrupted, for the final report (0003)
     Column("interruptions", Integer, nullable=False, default=0, server_default="0"),
     Column("interrupted_at", Double),  # the last interruption: when sending stopped
     Column("interrupted_done", Integer),  # … and how many recipients had their outcome by then
@@ -186,12 +186,12 @@ feedback_votes = Table(  # 👍/👎; a member's later vote on the same answer r
     Column("ref", String(128), nullable=False),
     Column("vote", String(4), nullable=False),
     Column("created_at", Double, nullable=False),
-    Column("question", Text),  # what the member had asked (0002); NULL when it is not known
+    Column("question", Text),  # what the member had asked (0003); NULL when it is not known
     Column("norm", Text),  # … normalised, so /report groups its spellings together
     Index(None, "created_at", "ref", "vote"),
 )
 
-feedback_answers = Table(  # the question each answer with 👍/👎 answered, so a vote can say what was asked (0002)
+feedback_answers = Table(  # the question each answer with 👍/👎 answered, so a vote can say what was asked (0003)
     "feedback_answers",
     metadata,
     Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
