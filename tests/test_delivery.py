@@ -213,6 +213,8 @@ async def test_a_stop_pauses_with_progress_saved_and_a_restart_resumes(store: St
     report = await resumed.delivery(again).run(ann.id)  # the stopped one handed its claims back
     assert set(again.calls) == set(range(1, 41)) - set(sent)
     assert report.counts.delivered == 40
+    story = report.announcement.interruption  # for the final report (tests/test_delivery_story.py)
+    assert (story.count, story.done, story.resumed) == (1, len(sent), True)
     assert report.counts.duplicates == 0
 
 

@@ -12,17 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 
 from bot.core.db.engine import Store
-from bot.core.db.migrations import alembic_config
 from bot.core.i18n import gettext_for
 from bot.core.storage import open_store
 from bot.staff.announce_render import duration_text, report_text
 from bot.staff.announcement import Announcement, Counts, Interruption, Outcome, Status, Target
-from bot.staff.delivery import OK, Policy, Report, SendResult
+from bot.staff.delivery import Policy, Report, SendResult
 from bot.staff.feedback import Feedback
+from tests.sql import store_at_revision
 from tests.test_delivery import FakeSend, open_outbox, subscribe
 
 _ = gettext_for("zh_Hans")
@@ -30,39 +29,36 @@ _ = gettext_for("zh_Hans")
 
 async def test_a_stop_and_the_next_start_are_told_in_the_report(store: Store) -> None:
     outbox = open_outbox(store, "stopping")
-    await subscribe(outbox, range(1, 41))
+    await subscribe(outbox, range(1, 31))
     ann = await outbox.announcements.create("通知", Target.all(), None, created_by=9000)
     stop = asyncio.Event()
-    sent: list[int] = []
+    first = FakeSend()
 
     async def send(chat_id: int) -> SendResult:
-        sent.append(chat_id)
-        if len(sent) == 10:
-            stop.set()  # SIGTERM while this message is in flight
-        await asyncio.sleep(0.01)
-        return OK
+        if sum(first.calls.values()) == 11:
+            stop.set()  # SIGTERM with the twelfth message in flight
+        return await first(chat_id)
 
-    paused = await outbox.delivery(send, Policy(rate=1000, concurrency=2), stop=stop).run(ann.id)
+    paused = await outbox.delivery(send, Policy(rate=1000, concurrency=1), stop=stop).run(ann.id)
     assert paused.paused
     stopped = (await outbox.announcements.get(ann.id)).interruption
-    assert stopped is not None
-    assert stopped.resumed_at is None
-    assert stopped.done == len(sent)
+    assert not stopped.resumed
+    assert stopped.done == sum(first.calls.values()) == 12
+    assert (await outbox.announcements.status(ann.id))["interruptions"] == 1
 
     await asyncio.sleep(0.3)  # the bot is down
     report = await open_outbox(store, "next-start").delivery(FakeSend()).run(ann.id)
     story = report.announcement.interruption
-    assert (story.count, story.done) == (1, len(sent))
-    assert story.resumed_at > story.at
+    assert (story.count, story.done) == (1, 12)
     assert timedelta(seconds=0.25) < story.downtime < timedelta(seconds=5)
     total = report.announcement.finished_at - report.announcement.started_at
     assert total > story.downtime  # measured from the first message, across the restart
 
     text = report_text(report, _)
-    assert f"发到第 {len(sent)}/40 人时中断" in text
+    assert "发到第 12/30 人时中断" in text
     assert "恢复发送，中断了 0." in text
     assert "从开始到发完共用时" in text
-    assert "共 40 人：送达 40" in text
+    assert "共 30 人：送达 30" in text
 
 
 async def test_a_crash_is_found_out_when_its_claims_are_taken_over(store: Store) -> None:
@@ -157,28 +153,22 @@ def test_durations_read_like_a_person_says_them() -> None:
     assert duration_text(65, gettext_for("en")) != "1 分 5 秒"  # translated
 
 
+OLD_NOTICE = (
+    "INSERT INTO announcements (id, text, target, status, created_by, created_at, total, delivered, blocked,"
+    " failed, duplicates, reported) VALUES ('old1', '通知', '{}', 'done', '9000', 1.0, 3, 3, 0, 0, 0, true)"
+)
+OLD_VOTE = "INSERT INTO feedback_votes VALUES (1, 2, 3, 'qa:x', 'down', :now)"
+
+
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 async def test_notices_and_votes_stored_before_0003_upgrade_without_a_story(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     url = request.getfixturevalue("postgres_db_url") if database == "postgresql" else None
-    old = Store.create(tmp_path, url)
-    try:
-        async with old.begin() as connection:
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0002"))
-            await connection.execute(
-                text(
-                    "INSERT INTO announcements (id, text, target, status, created_by, created_at, total, delivered,"
-                    " blocked, failed, duplicates, reported) VALUES ('old1', '通知', '{}', 'done', '9000', 1.0,"
-                    " 3, 3, 0, 0, 0, true)"
-                )
-            )
-            await connection.execute(
-                text("INSERT INTO feedback_votes VALUES (1, 2, 3, 'qa:x', 'down', :now)"), {"now": time.time()}
-            )
-    finally:
-        await old.close()
-    store = await open_store(tmp_path, url)
+    async with store_at_revision(tmp_path, url, "0002") as connection:
+        await connection.execute(text(OLD_NOTICE))
+        await connection.execute(text(OLD_VOTE), {"now": time.time()})
+    store = await open_store(tmp_path, url)  # start-up migrates it to the newest revision
     try:
         outbox = open_outbox(store)
         announcement = await outbox.announcements.get("old1")
