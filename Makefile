@@ -9,7 +9,7 @@ LOCALES := zh_Hant en
 CATALOGS := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install provision run test lint format i18n bench clean
+.PHONY: install provision run web test lint format i18n bench clean
 
 install: provision $(STAMP) $(COMPILED)
 
@@ -27,6 +27,9 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 
 run: install
 	$(BIN)/python run_bot.py
+
+web: install
+	$(BIN)/python run_bot.py web
 
 test: install
 	$(BIN)/ruff check .
@@ -62,6 +65,8 @@ bench: install
 	$(BIN)/python bench/broadcast.py --instances 2
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/loans.py
+	$(BIN)/python bench/web_chat.py
+	$(BIN)/python bench/wechat.py
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

@@ -5,7 +5,9 @@
 Three layers: the amount parser on a mix of good and absurd inputs; whole questionnaires
 through the channel-neutral state machine with the verdict rendered; and whole
 questionnaires through PTB's real HTTP path against the fake Bot API (with persistence),
-which is what one Telegram user costs.
+which is what one Telegram user costs. Also the length of the short verdict over every
+combination of answers that changes it (the issue asks for ≤ ~500 characters), and what
+telling a question from an answer at a step costs (bot/loans/aside.py).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 from bot.core.i18n import gettext_for  # noqa: E402
 from bot.core.settings import Settings  # noqa: E402
 from bot.loans.amount import parse_amount  # noqa: E402
-from bot.loans.questionnaire import Action, LoanForm  # noqa: E402
+from bot.loans.aside import aside  # noqa: E402
+from bot.loans.questionnaire import Action, FormState, LoanForm, Step  # noqa: E402
 from bot.loans.render import verdict  # noqa: E402
+from bot.loans.rules import OTHER_CITY, Answers  # noqa: E402
 from bot.services import build_services, load_engine  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.conftest import ChatDriver  # noqa: E402
@@ -53,7 +57,8 @@ def timed(run: Callable[[], object], rounds: int) -> list[float]:
 
 
 def bench_domain(settings: Settings, rounds: int) -> None:
-    form, _ = LoanForm(load_engine(settings).knowledge.files.loans), gettext_for("zh_Hans")
+    engine = load_engine(settings)
+    form, _ = LoanForm(engine.knowledge.files.loans), gettext_for("zh_Hans")
     inputs = iter(AMOUNTS * (rounds // len(AMOUNTS) + 1))
     samples = timed(lambda: parse_amount(next(inputs)), rounds)
     print(f"parse_amount ({len(AMOUNTS)} inputs, mixed):  {percentiles(samples)} µs")
@@ -69,6 +74,27 @@ def bench_domain(settings: Settings, rounds: int) -> None:
 
     samples = timed(questionnaire, rounds // 10)
     print(f"questionnaire, 5 typed answers + rendered verdict:  {percentiles(samples)} µs")
+
+    combos = [
+        Answers(group, city, unpaid, amount, "开一家早餐店")
+        for group in (*form.programme.group_names, "其他")
+        for city in ("抚顺", "杭州", OTHER_CITY)
+        for unpaid in (False, True)
+        for amount in (20_000, 80_000, 150_000, 1_000_000)
+    ]
+    for locale in ("zh_Hans", "zh_Hant", "en"):
+        lengths = [len(verdict(form.verdict(a), gettext_for(locale)).plain()) for a in combos]
+        print(f"short verdict, {len(combos)} answer combinations, {locale}: max {max(lengths)} chars")
+
+    state = FormState(Step.GROUP)
+    asked = ("我送外卖的，夏天太热了有没有地方能歇脚喝口水啊", "火星人", "工会法第六条是啥")
+    texts = iter(asked * (rounds // 10 // len(asked) + 1))
+
+    def at_a_step() -> None:
+        text = next(texts)
+        aside(engine, Step.GROUP, form.typed(state, text), text)
+
+    print(f"question or answer at a step (typed + aside):  {percentiles(timed(at_a_step, rounds // 10))} µs")
 
 
 async def bench_telegram(settings: Settings, chats: int) -> None:

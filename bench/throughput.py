@@ -38,9 +38,13 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters  # noqa: E402
 
 from bench.stations import queries, synthetic_points  # noqa: E402
+from bot.core.content_loader import load_model  # noqa: E402
+from bot.core.content_models import StationsFile  # noqa: E402
 from bot.core.settings import Settings  # noqa: E402
 from bot.core.storage import Store  # noqa: E402
-from bot.services import IMPORTED_STATIONS, build_services  # noqa: E402
+from bot.services import build_services  # noqa: E402
+from bot.stations.columns import StationColumns, StationRecord  # noqa: E402
+from bot.stations.station_files import StationFiles  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.eval.scoring import load_cases  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI, callback_update, location_update, message_update  # noqa: E402
@@ -208,14 +212,12 @@ def synthetic_stations(count: int, data_dir: Path, rng: random.Random) -> list[t
     """Write ``count`` stations, placed by bench/stations.py's clustered generator, as the staff-imported
     set; return where members stand when they send a location (mostly in those cities)."""
     cities, points = synthetic_points(count, rng)
-    base = json.loads((ROOT / "content" / "stations.json").read_text(encoding="utf-8"))
-    template = base["stations"][0]
-    stations = [
-        {**template, "id": f"synthetic-{i}", "name": f"【示例】合成站点{i}", "lat": round(lat, 5), "lon": round(lon, 5)}
+    template = StationRecord.of(load_model(ROOT / "content" / "stations.json", StationsFile).stations[0])
+    stations = (
+        template._replace(id=f"synthetic-{i}", name=f"【示例】合成站点{i}", lat=round(lat, 5), lon=round(lon, 5))
         for i, (lat, lon) in enumerate(points)
-    ]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / IMPORTED_STATIONS).write_text(json.dumps({**base, "stations": stations}, ensure_ascii=False))
+    )
+    StationColumns.from_records(stations).save(StationFiles(ROOT / "content", data_dir).imported)
     return queries(cities, 1000, rng)
 
 
@@ -271,7 +273,7 @@ async def main() -> None:
             load_s = time.perf_counter() - start
             refs = [f"qa:{key}" for key in list(services.knowledge.entries)[:20]]
             updates = update_mix(args.updates, rng, refs, places)
-            stations = len(services.knowledge.files.stations.stations)
+            stations = len(services.stations)
             print(f"{args.updates} updates from {USERS} members; {stations} stations loaded in {load_s:.1f} s", end="")
             print(f"; simulated Bot API round trip {args.latency_ms:g} ms")
 

@@ -22,10 +22,9 @@ from bot.staff.legacy import import_staff
 from bot.staff.subscriptions import Options, Subscriptions
 from bot.stations.directory import StationDirectory
 from bot.stations.render import render_stations
+from bot.stations.station_files import StationFiles
 from bot.understanding.engine import Engine, Kind
 from bot.understanding.render import register_renderer
-
-IMPORTED_STATIONS = "stations.json"  # staff-imported station set in DATA_DIR, preferred over content/
 
 
 @dataclass
@@ -58,8 +57,9 @@ def load_engine(settings: Settings) -> Engine:
 
 def load_engine_and_stations(settings: Settings) -> tuple[Engine, StationDirectory]:
     """The engine, and the station directory its place resolver ("海口龙华区的站点") answers from."""
-    knowledge = Knowledge.load(settings.content_dir, settings.data_dir / IMPORTED_STATIONS)
-    stations = StationDirectory.from_file(knowledge.files.stations)
+    knowledge = Knowledge.load(settings.content_dir)
+    files = StationFiles(settings.content_dir, settings.data_dir)  # the staff import, else the shipped sample
+    stations = StationDirectory.open(files, knowledge.files.stations.qa)
     register_renderer(Kind.STATIONS, render_stations)
     return Engine(knowledge, resolvers=(stations.resolve, BenefitPlaces.from_knowledge(knowledge))), stations
 

@@ -18,28 +18,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.i18n import N_, gettext_for
+from bot.core.i18n import gettext_for
 from bot.services import Services
 from bot.staff.announcement import SHANGHAI
 from handlers.chat import common, fallback, faq, language, menu
+from handlers.chat.commands import COMMANDS
 from handlers.context import BotContext
 from handlers.guard.gate import add_gates
 from handlers.serve.persistence import FlushingApplication, StorePersistence
 from handlers.staff import announce, broadcast, feedback, handoff, subscribe
 from handlers.topics import benefits, law, loans, stations
 
-COMMANDS = (
-    ("start", N_("开始 / 主菜单")),
-    ("help", N_("使用说明")),
-    ("law", N_("工会法：目录、条号或关键词")),
-    ("loan", N_("小额贷款资格测评")),
-    ("language", N_("切换语言 / Language")),
-    ("human", N_("转人工：把问题转给工会工作人员")),
-    ("subscribe", N_("订阅工会通知")),
-    ("settings", N_("通知订阅设置")),
-    ("unsubscribe", N_("退订工会通知")),
-)
 PRUNE_AT = dt.time(4, 0, tzinfo=SHANGHAI)  # the quiet hour for the daily retention sweep
+PAUSE_GROUP = 1
 # Telegram scopes command menus by two-letter language only, so zh_Hant shares the default.
 COMMAND_LANGUAGES = {None: "zh_Hans", "en": "en"}
 
@@ -99,6 +90,8 @@ def add_handlers(application: Application) -> None:
         )
     )
     application.add_handlers(fallback.handlers())  # last: what nothing above understood
+    # After group 0 has answered: another command or a menu button pauses an open questionnaire.
+    application.add_handlers(loans.pause_handlers(), group=PAUSE_GROUP)
     application.add_error_handler(common.error_handler)
 
 

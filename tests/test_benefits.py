@@ -8,27 +8,40 @@ from hypothesis import strategies as st
 
 from bot.benefits.policy import OTHER, Reason, Status, check, check_choice, honour_by_key, policy_tag
 from bot.benefits.render import render_check
-from bot.core.content_models import Benefit, BenefitPolicy, Source
+from bot.core.content_models import Benefit, BenefitPolicy, Label, Source
 from bot.core.i18n import gettext_for
 
 SOURCE = Source(publication="工人日报", date="2022-01", title="测试报道")
+
+
+def honour(name: str) -> Label:
+    return Label(name=name, en=f"{name} (en)")
 
 
 def policy(includes_retirees: bool = True, **changes: object) -> BenefitPolicy:
     fields: dict[str, object] = {
         "id": "p",
         "title": "《测试办法》",
+        "label": "测试办法",
+        "label_en": "Test rules",
         "region": "某系统",
         "issuer": "某工会",
-        "eligible_honours": ["全国劳动模范", "省五一劳动奖章"],
+        "eligible_honours": [honour("全国劳动模范"), honour("省五一劳动奖章")],
         "conditions": ["在某系统编制内"],
         "includes_retirees": includes_retirees,
         "card": "《优惠证》",
         "card_issuer": "某工会",
         "benefits": [
-            Benefit(id="all", name="景区免门票", detail="免门票", family_member="可携带一名家属", places=["雪乡"]),
-            Benefit(id="work", name="在职疗休养", detail="每年一次", applies_to="serving"),
-            Benefit(id="old", name="退休慰问", detail="春节慰问", applies_to="retired"),
+            Benefit(
+                id="all",
+                name="景区免门票",
+                en="Free entry",
+                detail="免门票",
+                family_member="可携带一名家属",
+                places=["雪乡"],
+            ),
+            Benefit(id="work", name="在职疗休养", en="Rest trip", detail="每年一次", applies_to="serving"),
+            Benefit(id="old", name="退休慰问", en="Retiree visit", detail="春节慰问", applies_to="retired"),
         ],
         "effective": "2022-01-01",
         "source": SOURCE,
@@ -37,7 +50,7 @@ def policy(includes_retirees: bool = True, **changes: object) -> BenefitPolicy:
 
 
 @pytest.mark.parametrize(
-    ("includes_retirees", "honour", "status", "reason", "benefit_ids"),
+    ("includes_retirees", "name", "status", "reason", "benefit_ids"),
     [
         (True, "全国劳动模范", Status.SERVING, Reason.ELIGIBLE, ["all", "work"]),
         (True, "全国劳动模范", Status.RETIRED, Reason.ELIGIBLE, ["all", "old"]),
@@ -51,33 +64,35 @@ def policy(includes_retirees: bool = True, **changes: object) -> BenefitPolicy:
     ],
 )
 def test_check_table(
-    includes_retirees: bool, honour: str | None, status: Status | None, reason: Reason, benefit_ids: list[str]
+    includes_retirees: bool, name: str | None, status: Status | None, reason: Reason, benefit_ids: list[str]
 ) -> None:
-    result = check(policy(includes_retirees), honour, status)
+    result = check(policy(includes_retirees), name and honour(name), status)
     assert result.reason is reason
     assert [b.id for b in result.benefits] == benefit_ids
 
 
 def test_no_benefit_for_the_status_is_its_own_reason() -> None:
-    only_serving = policy(benefits=[Benefit(id="work", name="疗休养", detail="每年一次", applies_to="serving")])
-    result = check(only_serving, "全国劳动模范", Status.RETIRED)
+    only_serving = policy(
+        benefits=[Benefit(id="work", name="疗休养", en="Rest", detail="每年一次", applies_to="serving")]
+    )
+    result = check(only_serving, honour("全国劳动模范"), Status.RETIRED)
     assert result.reason is Reason.NONE_FOR_STATUS
     assert result.benefits == ()
 
 
 def test_listed_honour_without_status_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="status"):
-        check(policy(), "全国劳动模范", None)
+        check(policy(), honour("全国劳动模范"), None)
 
 
 def test_tag_changes_with_the_content() -> None:
     assert policy_tag(policy()) == policy_tag(policy())
-    assert policy_tag(policy()) != policy_tag(policy(eligible_honours=["全国劳动模范"]))
+    assert policy_tag(policy()) != policy_tag(policy(eligible_honours=[honour("全国劳动模范")]))
     assert len(policy_tag(policy())) <= 8
 
 
 @pytest.mark.parametrize(
-    ("key", "valid", "honour"),
+    ("key", "valid", "name"),
     [
         ("0", True, "全国劳动模范"),
         ("1", True, "省五一劳动奖章"),
@@ -90,8 +105,8 @@ def test_tag_changes_with_the_content() -> None:
         ("x" * 60, False, None),
     ],
 )
-def test_honour_keys(key: str, valid: bool, honour: str | None) -> None:
-    assert honour_by_key(policy(), key) == (valid, honour)
+def test_honour_keys(key: str, valid: bool, name: str | None) -> None:
+    assert honour_by_key(policy(), key) == (valid, honour(name) if name else None)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +131,7 @@ def test_check_choice_rejects_stale_and_forged_presses(
 
 
 def test_eligible_result_names_conditions_card_issuer_region_date_and_source() -> None:
-    text = render_check(check(policy(), "全国劳动模范", Status.RETIRED), gettext_for("zh_Hans")).plain()
+    text = render_check(check(policy(), honour("全国劳动模范"), Status.RETIRED), gettext_for("zh_Hans")).plain()
     for fact in (
         "景区免门票",
         "可携带一名家属",
@@ -133,21 +148,21 @@ def test_eligible_result_names_conditions_card_issuer_region_date_and_source() -
 
 
 def test_result_is_in_the_readers_script() -> None:
-    text = render_check(check(policy(), "全国劳动模范", Status.SERVING), gettext_for("zh_Hant")).plain()
+    text = render_check(check(policy(), honour("全国劳动模范"), Status.SERVING), gettext_for("zh_Hant")).plain()
     assert "景區免門票" in text
 
 
 @pytest.mark.parametrize(
-    ("includes_retirees", "honour", "status", "must_say"),
+    ("includes_retirees", "name", "status", "must_say"),
     [
         (True, None, None, "全国劳动模范、省五一劳动奖章"),
         (False, "全国劳动模范", Status.RETIRED, "离退休"),
     ],
 )
 def test_refusals_explain_and_name_who_to_ask(
-    includes_retirees: bool, honour: str | None, status: Status | None, must_say: str
+    includes_retirees: bool, name: str | None, status: Status | None, must_say: str
 ) -> None:
-    text = render_check(check(policy(includes_retirees), honour, status), gettext_for("zh_Hans")).plain()
+    text = render_check(check(policy(includes_retirees), name and honour(name), status), gettext_for("zh_Hans")).plain()
     assert must_say in text
     assert "某工会" in text
     assert "工人日报" in text

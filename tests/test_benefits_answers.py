@@ -6,7 +6,7 @@ import pytest
 
 from bot.benefits.places import BenefitPlaces
 from bot.channels.ask import answer_json
-from bot.core.content_models import Benefit, BenefitPolicy, QAEntry, Source
+from bot.core.content_models import Benefit, BenefitPolicy, Label, QAEntry, Source
 from bot.core.knowledge import Knowledge
 from bot.understanding.engine import Engine, Kind, Query
 from bot.understanding.normalise import normalise
@@ -15,18 +15,25 @@ SOURCE = Source(publication="工人日报", date="2022-01", title="测试报道"
 POLICY = BenefitPolicy(
     id="p",
     title="《测试办法》",
+    label="测试办法",
+    label_en="Test rules",
     region="某林区",
     issuer="某工会",
-    eligible_honours=["全国劳动模范"],
+    eligible_honours=[Label(name="全国劳动模范", en="National Model Worker")],
     conditions=["在编制内"],
     includes_retirees=True,
     card="《优惠证》",
     card_issuer="某工会",
     benefits=[
         Benefit(
-            id="park", name="景区免门票", detail="参观景区免门票", places=["镜泊湖", "雪乡"], family_member="一名家属"
+            id="park",
+            name="景区免门票",
+            en="Free entry",
+            detail="参观景区免门票",
+            places=["镜泊湖", "雪乡"],
+            family_member="一名家属",
         ),
-        Benefit(id="spa", name="温泉疗养", detail="每年一次", places=["五大连池"]),
+        Benefit(id="spa", name="温泉疗养", en="Spa", detail="每年一次", places=["五大连池"]),
     ],
     effective="2022-01-01",
     source=SOURCE,

@@ -155,7 +155,7 @@ async def test_typed_place_or_service_questions_are_answered_with_a_way_into_the
     [text] = texts(calls)
     assert fact in text
     assert "来源：" in text
-    assert "ben:p" in data_of(calls, "sendMessage")
+    assert "ben:n" in data_of(calls, "sendMessage")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hk"])

@@ -1,6 +1,7 @@
 """The shipped knowledge is complete and sourced; broken files stop start-up with one clear line."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from bot.core.content_loader import ContentError, load_content
 from bot.core.knowledge import Knowledge
+from bot.staff.subscriptions import Options
 from tests.conftest import CONTENT
 
 
@@ -97,4 +99,35 @@ def test_duplicate_ids_across_files(content_copy: Path) -> None:
 def test_articles_out_of_order(content_copy: Path) -> None:
     _edit(content_copy / "law.json", lambda d: d["articles"].pop(3))
     with pytest.raises(ContentError, match=r"law\.json.*numbered 1\.\.N"):
+        load_content(content_copy)
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "where"),
+    [
+        ("loans.json", lambda d: d["programmes"][0]["eligible_groups"][1].pop("en"), r"entry programmes\[0\] \(fushun"),
+        ("loans.json", lambda d: d["programmes"][1].pop("region_en"), r"entry programmes\[1\] \(national"),
+        ("subscriptions.json", lambda d: d["topics"][2].pop("en"), r"entry topics\[2\] \(stations\)"),
+        ("subscriptions.json", lambda d: d["cities"][0].pop("en"), r"entry cities\[0\] \(beijing\)"),
+        ("benefits.json", lambda d: d["policies"][0]["eligible_honours"][0].pop("en"), r"entry policies\[0\]"),
+        ("benefits.json", lambda d: d["policies"][1].pop("label_en"), r"entry policies\[1\]"),
+        ("benefits.json", lambda d: d["policies"][0]["benefits"][0].pop("en"), r"entry policies\[0\]"),
+    ],
+)
+def test_a_label_without_english_stops_start_up(content_copy: Path, file: str, change, where: str) -> None:
+    _edit(content_copy / file, change)
+    load = Options.load if file == "subscriptions.json" else Knowledge.load
+    with pytest.raises(ContentError, match=re.escape(file) + f": {where}.*field .*en"):
+        load(content_copy)
+
+
+def test_a_policy_button_too_long_for_a_phone_stops_start_up(content_copy: Path) -> None:
+    _edit(content_copy / "benefits.json", lambda d: d["policies"][0].update(label="黑" * 21))
+    with pytest.raises(ContentError, match=r"benefits\.json: entry policies\[0\].*field label"):
+        load_content(content_copy)
+
+
+def test_the_faq_menu_names_only_entries_that_exist(content_copy: Path) -> None:
+    _edit(content_copy / "menu.json", lambda d: d["faq"].append("no-such-entry"))
+    with pytest.raises(ContentError, match=r"menu\.json: entry faq\[\d+\] \(no-such-entry\)"):
         load_content(content_copy)

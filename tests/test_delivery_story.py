@@ -161,11 +161,11 @@ OLD_VOTE = "INSERT INTO feedback_votes VALUES (1, 2, 3, 'qa:x', 'down', :now)"
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_notices_and_votes_stored_before_0003_upgrade_without_a_story(
+async def test_notices_and_votes_stored_before_0004_upgrade_without_a_story(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     url = request.getfixturevalue("postgres_db_url") if database == "postgresql" else None
-    async with store_at_revision(tmp_path, url, "0002") as connection:
+    async with store_at_revision(tmp_path, url, "0003") as connection:
         await connection.execute(text(OLD_NOTICE))
         await connection.execute(text(OLD_VOTE), {"now": time.time()})
     store = await open_store(tmp_path, url)  # start-up migrates it to the newest revision

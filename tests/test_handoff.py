@@ -109,23 +109,13 @@ async def test_human_command_with_a_question(chat: ChatDriver, bot_services: Ser
     assert "可以申请劳动仲裁" in to_chat(calls, MEMBER)[0]["text"]
 
 
-async def test_bare_human_command_hands_off_the_last_unanswered_question(chat: ChatDriver) -> None:
-    await ask(chat, OFF_TOPIC_QUESTION)
-    calls = await chat.send("/human", user_id=MEMBER)
-    [posted] = to_chat(calls, STAFF_CHAT)
-    assert OFF_TOPIC_QUESTION in posted["text"]
-
-
-async def test_bare_human_command_without_a_question_explains_itself(chat: ChatDriver) -> None:
-    calls = await chat.send("/human", user_id=MEMBER)
-    assert not to_chat(calls, STAFF_CHAT)
-    assert "/human" in texts(calls)[0]
-
-
 async def test_a_stale_button_without_a_logged_question_asks_for_one(chat: ChatDriver) -> None:
     calls = await chat.press("ho:ask", user_id=MEMBER, message_id=1)
     assert not to_chat(calls, STAFF_CHAT)
-    assert "/human" in texts(calls)[0]
+    assert "请把您的问题发给我" in texts(calls)[0]
+    calls = await chat.send("公司不给交社保怎么办", user_id=MEMBER)
+    [posted] = to_chat(calls, STAFF_CHAT)
+    assert "公司不给交社保怎么办" in posted["text"]
 
 
 async def test_a_non_admin_in_the_staff_chat_cannot_reply_to_members(chat: ChatDriver, bot_services: Services) -> None:

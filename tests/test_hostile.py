@@ -21,7 +21,8 @@ from bot.core.i18n import SUPPORTED, gettext_for, negotiate, parse_choice
 from bot.guard.chat_gate import Route, route
 from bot.understanding.engine import Engine
 from bot.understanding.render import render_answer
-from handlers.chat.render import MAX_MESSAGE, answer_html, split_message
+from handlers.chat.render import answer_html
+from handlers.chat.split import MAX_MESSAGE, split_message
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, message_update
 

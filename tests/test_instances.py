@@ -176,5 +176,5 @@ def test_migrate_verb_brings_an_empty_store_to_the_newest_schema(tmp_path: Path)
         [sys.executable, "run_bot.py", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "at revision 0003 (newest 0003)" in done.stdout
+    assert "at revision 0004 (newest 0004)" in done.stdout
     assert (tmp_path / "state.db").exists()

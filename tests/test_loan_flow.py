@@ -56,12 +56,23 @@ async def test_the_whole_questionnaire_ends_in_a_sourced_verdict(chat: ChatDrive
         assert {"loan:back", "loan:cancel"} <= set(buttons(calls))
     calls = await chat.send(ROUTE[-1])
     [verdict] = texts(calls)
-    for expected in ("贷款资格测评结果", "符合条件", "fs-default", "高校毕业生", "8万元", "开一家早餐店"):
+    for expected in ("贷款资格测评结果", "符合条件", "您属于扶持对象", "来源：工人日报"):
         assert expected in verdict
-    for fact in ("一年", "无息", "5万元~10万元", "抚顺市总工会", "来源：工人日报"):
-        assert fact in verdict
-    assert buttons(calls) == ["loan:restart"]
+    assert "fs-default" not in verdict  # rule ids are for staff and tests
+    assert buttons(calls) == ["loan:details", "loan:restart"]
     assert saved(chat) is None
+    [details] = texts(await chat.press("loan:details"))
+    for fact in (
+        "高校毕业生",
+        "8万元",
+        "开一家早餐店",
+        "一年",
+        "无息",
+        "5万元~10万元",
+        "抚顺市总工会",
+        "来源：工人日报",
+    ):
+        assert fact in details
 
 
 async def test_the_first_button_is_answered_before_anything_else(chat: ChatDriver) -> None:
@@ -89,7 +100,7 @@ async def verdict_for(chat: ChatDriver, city: str, business: str) -> str:
 
 async def test_outside_fushun_the_answer_is_honest_and_points_elsewhere(chat: ChatDriver) -> None:
     verdict = await verdict_for(chat, "杭州", "开网店")
-    assert "fs-city-not-fushun" in verdict
+    assert "您不在抚顺，能否申请需要确认" in verdict
     assert "资料里只有" in verdict
     assert "当地总工会" in verdict
     assert "12351" in verdict
@@ -146,8 +157,8 @@ async def test_an_amount_above_the_range_is_taken_and_flagged(chat: ChatDriver) 
     assert "超过了抚顺市总工会每次借款的额度" in reply
     assert QUESTIONS[4] in reply
     [verdict] = texts(await chat.send("开工厂"))
-    assert "fs-amount-too-high" in verdict
-    assert "100万元" in verdict
+    assert "您需要的金额超过了10万元" in verdict  # the rule's reason
+    assert "您需要的100万元超过了这个项目每次借款的额度（5万元~10万元）" in verdict  # the note promised
 
 
 @pytest.mark.parametrize("typed", ["🍜", "面" * 201])
@@ -184,6 +195,7 @@ async def test_back_at_each_step(chat: ChatDriver, index: int) -> None:
     assert calls[0][0] == "answerCallbackQuery"
     if index == 0:
         assert "已退出贷款测评" in last_text(calls)
+        assert "menu:law" in buttons(calls)  # back on the menu, not in a void
         assert saved(chat) is None
     else:
         assert last_text(calls).startswith(QUESTIONS[index - 1])
@@ -233,7 +245,8 @@ async def test_reopening_offers_resume_or_restart(chat: ChatDriver, reopen: str)
     calls = await (chat.press(reopen) if reopen.startswith("menu:") else chat.send(reopen))
     assert "没填完" in last_text(calls)
     assert "3/5" in last_text(calls)
-    assert buttons(calls) == ["loan:resume", "loan:restart"]
+    assert buttons(calls) == ["loan:resume", "loan:restart", "loan:cancel"]
+    assert "/cancel" in last_text(calls)
     assert last_text(await chat.press("loan:resume")).startswith(QUESTIONS[3])
     assert saved(chat)["answers"] == {"group": "高校毕业生", "city": "辽宁省抚顺市", "unpaid": False}
 
@@ -252,18 +265,30 @@ async def test_resume_offer_takes_typed_words(chat: ChatDriver, typed: str, ques
     assert last_text(await chat.send(typed)).startswith(question)
 
 
-async def test_resume_offer_reasks_on_other_text(chat: ChatDriver) -> None:
+async def test_other_text_at_the_resume_offer_is_answered_not_looped(chat: ChatDriver) -> None:
     await reach(chat, 2)
     await chat.send("/loan")
-    calls = await chat.send("随便")
-    assert "继续" in last_text(calls)
-    assert buttons(calls) == ["loan:resume", "loan:restart"]
+    [answer] = texts(await chat.send("工会法第六条讲什么"))
+    assert "竭诚服务职工群众" in answer
+    assert saved(chat)["step"] == "unpaid"  # kept for 继续
+    [again] = texts(await chat.send("工会法第六条讲什么"))  # and not offered again and again
+    assert "没填完" not in again
+
+
+@pytest.mark.parametrize("cancel", ["loan:cancel", "取消", "/cancel"])
+async def test_the_resume_offer_can_be_cancelled(chat: ChatDriver, cancel: str) -> None:
+    await reach(chat, 2)
+    await chat.send("/loan")
+    calls = await (chat.press(cancel) if cancel.startswith("loan:") else chat.send(cancel))
+    assert "已退出贷款测评" in last_text(calls)
+    assert saved(chat) is None
 
 
 async def test_html_in_answers_is_escaped(chat: ChatDriver) -> None:
-    verdict = await verdict_for(chat, "<b>城</b>", "卖<i>烤</i>串")
-    assert "&lt;b&gt;城&lt;/b&gt;" in verdict
-    assert "卖&lt;i&gt;烤&lt;/i&gt;串" in verdict
+    await verdict_for(chat, "<b>杭州</b>", "卖<i>烤</i>串")
+    [details] = texts(await chat.press("loan:details"))
+    assert "&lt;b&gt;杭州&lt;/b&gt;" in details
+    assert "卖&lt;i&gt;烤&lt;/i&gt;串" in details
 
 
 async def test_an_unfinished_questionnaire_survives_a_restart(bot_services: Services, fake_api: FakeBotAPI) -> None:
@@ -294,5 +319,5 @@ async def test_after_a_long_pause_text_is_a_question_again(chat: ChatDriver) -> 
 
 async def test_a_recent_questionnaire_keeps_taking_answers(chat: ChatDriver) -> None:
     await reach(chat, 3)
-    [reply] = texts(await chat.send("工会法第六条讲什么"))
-    assert "没看懂这个金额" in reply
+    [reply] = texts(await chat.send("8万"))
+    assert reply.startswith(QUESTIONS[4])

@@ -14,24 +14,10 @@ from bot.core.content_loader import ContentError, load_model
 from bot.core.content_models import OTHER_GROUP, LoanRule, LoansFile, LoanWhen
 from bot.core.i18n import gettext_for
 from bot.loans.amount import AmountProblem, parse_amount
-from bot.loans.questionnaire import (
-    OTHER_CITY,
-    STEPS,
-    Action,
-    AmountFlag,
-    Answers,
-    FormState,
-    LoanForm,
-    Problem,
-    Step,
-    decide,
-    in_place,
-    parse_resume,
-    place_core,
-    rule_holds,
-)
+from bot.loans.questionnaire import STEPS, Action, FormState, LoanForm, Problem, Step, parse_resume
 from bot.loans.render import choice_label, yuan
 from bot.loans.render import verdict as render_verdict
+from bot.loans.rules import OTHER_CITY, AmountFlag, Answers, decide, in_place, place_core, rule_holds
 from tests.conftest import CONTENT
 
 _ = gettext_for("zh_Hans")
@@ -259,7 +245,7 @@ def walk(form: LoanForm, *typed: str) -> FormState:
 
 def test_groups_come_from_the_programme_plus_other(form: LoanForm) -> None:
     labels = [choice_label(c, _) for c in form.choices(Step.GROUP)]
-    assert labels == [*form.programme.eligible_groups, "其他"]
+    assert labels == [*form.programme.group_names, "其他"]
 
 
 @pytest.mark.parametrize(
@@ -370,10 +356,12 @@ def test_outside_the_region_the_other_programmes_are_judged_too(form: LoanForm) 
     assert not outcome.verdict.in_region
     assert [v.programme.id for v in outcome.verdict.alternatives] == ["national-startup-guarantee-loan"]
     text = render_verdict(outcome.verdict, _).plain()
-    assert "fs-city-not-fushun" in text
-    alternative = outcome.verdict.alternatives[0].rule
+    main, alternative = outcome.verdict.main.rule, outcome.verdict.alternatives[0].rule
+    assert main is not None
     assert alternative is not None
-    assert alternative.id in text
+    assert (main.id, alternative.id) == ("fs-city-not-fushun", "cg-default")
+    assert main.reason in text
+    assert alternative.reason in text
     assert "资料里只有" in text
     assert "当地总工会" in text
     assert "12351" in text

@@ -337,8 +337,9 @@ def test_real_stations_carry_no_sample_label() -> None:
 def test_far_reply_says_so_and_points_to_the_maps(directory: StationDirectory) -> None:
     answer = directory.answer(directory.nearest(39.9042, 116.4074))
     text = render_stations(answer, gettext_for("zh_Hans")).plain()
-    assert "50公里以内没有站点" in text
-    assert "戊站" in text
+    assert "50公里以内没有我们收录的站点" in text
+    assert "最近的一个在贵阳" in text  # the nearest (戊站) named by its city, not listed 1,700 km away
+    assert "戊站" not in text
     assert MAP_HELP.answer in text
 
 

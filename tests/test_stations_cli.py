@@ -54,7 +54,7 @@ def test_location_lines_get_the_nearest_stations_and_bad_ones_an_error(tmp_path:
         assert result["sources"]
     assert near["stations"][0] == {"name": FIRST.name, "distance_m": 0}
     assert far["stations"][0]["distance_m"] > 50_000
-    assert "50公里以内没有站点" in far["answer"]
+    assert "50公里以内没有我们收录的站点" in far["answer"]
     assert all("充电" in "".join(s.facilities) for s in SHIPPED.stations if s.name in charging["answer"])
     for result in bad:
         assert result["topic"] == "unknown"
@@ -73,8 +73,9 @@ def test_import_replaces_the_set_the_bot_answers_from(tmp_path: Path) -> None:
     assert result["stations"] == [{"name": "龙华驿站", "distance_m": 0}]
     assert "示例" not in result["answer"]
     assert "工会工作人员导入" in "".join(result["sources"])
-    saved = load_model(tmp_path / "data" / "stations.json", StationsFile)
-    assert saved.qa == SHIPPED.qa
+    assert "不用重启" in done.stdout
+    [missed] = ask_lines([{"location": [39.9042, 116.4074]}], tmp_path / "data")  # far: the shipped Q&A still helps
+    assert "高德" in missed["answer"]
 
 
 def test_import_with_bad_rows_prints_them_and_exits_1(tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_import_with_bad_rows_prints_them_and_exits_1(tmp_path: Path) -> None:
     done = run("import-stations", str(source), DATA_DIR=str(tmp_path / "data"))
     assert done.returncode == 1
     assert "第3行：lat 超出范围（200）" in done.stderr
-    assert not (tmp_path / "data" / "stations.json").exists()
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
 
 
 def test_import_of_an_unreadable_file_exits_2(tmp_path: Path) -> None:
@@ -93,3 +94,12 @@ def test_import_of_an_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "stations.xlsx"
     bad.write_bytes(b"PK\x03\x04\x00binary")
     assert run("import-stations", str(bad), DATA_DIR=str(tmp_path / "data")).returncode == 2
+
+
+def test_a_damaged_import_stops_the_start_with_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "stations.npz").write_bytes(b"PK\x03\x04 damaged")
+    done = run("ask", "海口的站点", DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 2
+    assert "stations.npz" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -6,7 +6,9 @@ that shows one must say so.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -69,16 +71,16 @@ async def test_filter_buttons_narrow_to_a_need(chat: ChatDriver) -> None:
     assert offered["能充电"].startswith("st:charge:")
     assert offered["能热饭"].startswith("st:heat:")
     calls = await chat.press(offered["能充电"])
-    assert methods(calls) == ["sendMessage", "sendVenue"]
-    [text] = texts(calls)
+    assert methods(calls) == ["editMessageText"]  # the list changes in place; no second map card
+    [text] = texts(calls, "editMessageText")
     assert "能充电" in text
     assert "示例数据" in text
     charging = {s.name for s in STATIONS if any("充电" in f for f in s.facilities)}
-    assert venue(calls)["title"].removeprefix("【示例数据】") in {n.removeprefix("【示例】") for n in charging}
-    again = buttons(calls)
+    assert any(name.removeprefix("【示例】") in text for name in charging)
+    again = buttons(calls, "editMessageText")
     assert "能充电" not in again
     assert again["全部站点"].startswith("st:all:")
-    assert len(texts(await chat.press(again["全部站点"]))) == 1
+    assert methods(await chat.press(again["全部站点"])) == ["editMessageText"]
 
 
 @pytest.mark.parametrize(
@@ -92,13 +94,35 @@ async def test_forged_or_stale_filter_buttons_get_a_polite_reply(chat: ChatDrive
     assert "失效" in texts(calls)[0]
 
 
-async def test_far_from_every_station_says_so_and_gives_the_nearest(chat: ChatDriver) -> None:
+async def test_far_from_every_station_says_so_and_offers_a_map_search_instead_of_a_pin(chat: ChatDriver) -> None:
     calls = await chat.locate(*BEIJING)
-    assert methods(calls) == ["sendMessage", "sendVenue"]
+    assert methods(calls) == ["sendMessage"]  # no map pin to a station 1,000+ km away
     [text] = texts(calls)
-    assert "50公里以内没有站点" in text
-    assert "示例数据" in text
+    assert "50公里以内没有我们收录的站点" in text
+    nearest = min(STATIONS, key=lambda s: haversine_m(*BEIJING, s.lat, s.lon))
+    assert f"最近的一个在{nearest.city}" in text
     assert "地图" in text  # the national way to find real stations
+    [params] = [p for m, p in calls if m == "sendMessage"]
+    urls = [b["url"] for row in params["reply_markup"]["inline_keyboard"] for b in row if "url" in b]
+    assert len(urls) == 2
+    amap, baidu = (urlsplit(u) for u in urls)
+    assert amap.netloc == "uri.amap.com"
+    assert parse_qs(amap.query)["center"] == [f"{BEIJING[1]:.5f},{BEIJING[0]:.5f}"]
+    assert parse_qs(amap.query)["keyword"] == ["户外劳动者服务站点"]
+    assert baidu.netloc == "api.map.baidu.com"
+    assert parse_qs(baidu.query)["location"] == [f"{BEIJING[0]:.5f},{BEIJING[1]:.5f}"]
+    assert parse_qs(baidu.query)["coord_type"] == ["wgs84"]
+    assert not any(
+        b.get("callback_data", "").startswith("st:") for row in params["reply_markup"]["inline_keyboard"] for b in row
+    )
+
+
+async def test_the_position_behind_a_map_search_is_not_stored(chat: ChatDriver) -> None:
+    await chat.locate(*BEIJING)
+    application = chat.application
+    stored = json.dumps([application.user_data, application.chat_data], ensure_ascii=False, default=str)
+    assert f"{BEIJING[0]:.3f}" not in stored
+    assert f"{BEIJING[1]:.3f}" not in stored
 
 
 async def test_an_impossible_location_is_refused_politely(chat: ChatDriver) -> None:

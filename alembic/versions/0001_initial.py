@@ -59,8 +59,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_feedback_questions_chat_id_message_id"), ["chat_id", "message_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_feedback_questions_created_at_norm"), ["created_at", "norm"], unique=False)
-        batch_op.create_index(batch_op.f("ix_feedback_questions_norm_created_at"), ["norm", "created_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_feedback_questions_created_at_norm_id"), ["created_at", "norm", "id"], unique=False
+        )
 
     op.create_table(
         "feedback_votes",
@@ -234,8 +235,7 @@ def downgrade() -> None:
 
     op.drop_table("feedback_votes")
     with op.batch_alter_table("feedback_questions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_feedback_questions_norm_created_at"))
-        batch_op.drop_index(batch_op.f("ix_feedback_questions_created_at_norm"))
+        batch_op.drop_index(batch_op.f("ix_feedback_questions_created_at_norm_id"))
         batch_op.drop_index(batch_op.f("ix_feedback_questions_chat_id_message_id"))
 
     op.drop_table("feedback_questions")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.content_models import Benefit, BenefitPolicy
+from bot.core.content_models import Benefit, BenefitPolicy, Label
 
 OTHER = "x"  # the honour key of "其他/不确定"
 
@@ -31,7 +31,7 @@ class Reason(StrEnum):
 @dataclass(frozen=True)
 class BenefitCheck:
     policy: BenefitPolicy
-    honour: str | None  # None: 其他/不确定
+    honour: Label | None  # None: 其他/不确定
     status: Status | None  # None: not asked (an unlisted honour decides alone)
     reason: Reason
     benefits: tuple[Benefit, ...] = ()
@@ -42,7 +42,7 @@ def applies(benefit: Benefit, status: Status) -> bool:
     return benefit.applies_to in ("all", wanted)
 
 
-def check(policy: BenefitPolicy, honour: str | None, status: Status | None) -> BenefitCheck:
+def check(policy: BenefitPolicy, honour: Label | None, status: Status | None) -> BenefitCheck:
     """The benefits ``policy`` gives a holder of ``honour`` who is serving or retired."""
     if honour is None or honour not in policy.eligible_honours:
         return BenefitCheck(policy, None, status, Reason.HONOUR_NOT_LISTED)
@@ -64,11 +64,11 @@ def policy_by_tag(policies: Sequence[BenefitPolicy], tag: str) -> BenefitPolicy 
     return next((p for p in policies if policy_tag(p) == tag), None)
 
 
-def honour_key(policy: BenefitPolicy, honour: str | None) -> str:
+def honour_key(policy: BenefitPolicy, honour: Label | None) -> str:
     return OTHER if honour is None else str(policy.eligible_honours.index(honour))
 
 
-def honour_by_key(policy: BenefitPolicy, key: str) -> tuple[bool, str | None]:
+def honour_by_key(policy: BenefitPolicy, key: str) -> tuple[bool, Label | None]:
     """(valid, honour): ``OTHER`` is valid with no honour; a bad index is not valid."""
     if key == OTHER:
         return True, None

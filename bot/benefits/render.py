@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.benefits.policy import BenefitCheck, Reason, Status
-from bot.core.content_models import Benefit, BenefitPolicy
+from bot.core.content_models import Benefit, BenefitPolicy, Label
 from bot.core.i18n import N_
 from bot.understanding.render import Gettext, Rendered, sources_line
 
@@ -21,7 +21,12 @@ def other_label(_: Gettext) -> str:
 
 
 def policy_label(policy: BenefitPolicy, _: Gettext) -> str:
-    return _("{region}：{title}").format(region=_.content(policy.region), title=_.content(policy.title))
+    """The policy's button: its short label from content (the full title is too long for a phone)."""
+    return _.label(policy.label, policy.label_en)
+
+
+def honour_label(honour: Label, _: Gettext) -> str:
+    return _.label(honour.name, honour.en)
 
 
 def choose_policy(policies: Sequence[BenefitPolicy], _: Gettext) -> Rendered:
@@ -35,13 +40,14 @@ def choose_honour(policy: BenefitPolicy, _: Gettext) -> Rendered:
     return Rendered(_.content(policy.title), intro + "\n\n" + _("您获得的是哪项荣誉？"))
 
 
-def choose_status(policy: BenefitPolicy, honour: str, _: Gettext) -> Rendered:
-    body = _("您的荣誉：{honour}").format(honour=_.content(honour)) + "\n\n" + _("您现在是在职，还是已经离退休？")
+def choose_status(policy: BenefitPolicy, honour: Label, _: Gettext) -> Rendered:
+    body = _("您的荣誉：{honour}").format(honour=honour_label(honour, _)) + "\n\n" + _("您现在是在职，还是已经离退休？")
     return Rendered(_.content(policy.title), body)
 
 
 def benefit_lines(benefit: Benefit, _: Gettext) -> list[str]:
-    lines = [_("✅ {name}：{detail}").format(name=_.content(benefit.name), detail=_.content(benefit.detail))]
+    name = _.label(benefit.name, benefit.en)
+    lines = [_("✅ {name}：{detail}").format(name=name, detail=_.content(benefit.detail))]
     if benefit.family_member:
         lines.append("   " + _("家属：{family}").format(family=_.content(benefit.family_member)))
     return lines
@@ -64,7 +70,7 @@ def render_check(result: BenefitCheck, _: Gettext) -> Rendered:
     policy = result.policy
     title, issuer = _.content(policy.title), _.content(policy.issuer)
     if result.reason is Reason.HONOUR_NOT_LISTED:
-        honours = "、".join(_.content(h) for h in policy.eligible_honours)
+        honours = "、".join(honour_label(h, _) for h in policy.eligible_honours)
         lines = [
             _("{title}列出的荣誉是：{honours}。").format(title=title, honours=honours),
             _("您的荣誉不在其中或您不确定：能否享受，请向{issuer}或本单位工会确认。").format(issuer=issuer),
@@ -79,19 +85,19 @@ def render_check(result: BenefitCheck, _: Gettext) -> Rendered:
         status = status_label(result.status, _) if result.status else ""
         lines = [_("{title}里没有适用于{status}人员的待遇。").format(title=title, status=status)]
     else:
-        who = _("{honour}，{status}").format(
-            honour=_.content(result.honour or ""), status=status_label(result.status, _)
-        )
+        honour = honour_label(result.honour, _) if result.honour else ""
+        who = _("{honour}，{status}").format(honour=honour, status=status_label(result.status, _))
         lines = [_("您（{who}）可以享受：").format(who=who)]
         for benefit in result.benefits:
             lines += benefit_lines(benefit, _)
-    body = "\n".join([*lines, "", *policy_terms(policy, _)])
+    body = "\n".join([*_.chinese_only(), *lines, "", *policy_terms(policy, _)])
     return Rendered(title, body, sources_line((policy.source,), _))
 
 
 def render_benefit(policy: BenefitPolicy, benefits: Sequence[Benefit], _: Gettext) -> Rendered:
     """A typed question about a place or service: the matching benefits with the policy's terms."""
-    lines = [_("按{issuer}的{title}：").format(issuer=_.content(policy.issuer), title=_.content(policy.title))]
+    by = _("按{issuer}的{title}：").format(issuer=_.content(policy.issuer), title=_.content(policy.title))
+    lines = [*_.chinese_only(), by]
     for benefit in benefits:
         lines += benefit_lines(benefit, _)
     return Rendered(

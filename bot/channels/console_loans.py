@@ -39,7 +39,10 @@ class ConsoleLoan:
         if self.state is None or (self.offering and parse_resume(line) == "restart"):
             return self._show(Outcome(Action.NEXT, self.form.start()))
         if self.offering:
-            return self._show(Outcome(Action.NEXT, self.state)) if parse_resume(line) else self._offer()
+            choice = parse_resume(line)
+            if choice == "cancel":
+                return self._show(LoanForm.cancel())
+            return self._show(Outcome(Action.NEXT, self.state)) if choice else self._offer()
         return self._show(self.form.typed(self.state, line))
 
     def _offer(self) -> str:
@@ -50,8 +53,8 @@ class ConsoleLoan:
         if outcome.state is not None:
             lines = [loans_render.reply(self.form, outcome, _), *self._numbered(self.form.choices(outcome.state.step))]
             return "\n".join([*lines, _("（输入“返回”回到上一步，输入“取消”退出测评）")])
-        if outcome.verdict is not None:
-            return loans_render.verdict(outcome.verdict, _).plain()
+        if outcome.verdict is not None:  # no button for the details here: they follow the verdict
+            return loans_render.verdict_with_details(self.form, outcome.verdict, _).plain()
         return loans_render.closed(outcome.action, _) + _("想再测时输入“贷款测评”。")
 
     def _numbered(self, choices: tuple[Choice, ...]) -> list[str]:

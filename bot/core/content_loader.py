@@ -22,7 +22,9 @@ from bot.core.content_models import (
     LawFile,
     Lexicon,
     LoansFile,
+    MenuFile,
     QAEntry,
+    ScopeFile,
     StationsFile,
     Topic,
 )
@@ -109,6 +111,8 @@ class ContentFiles:
     loans: LoansFile
     faq: FaqFile
     lexicon: Lexicon
+    menu: MenuFile
+    scope: ScopeFile
 
     def qa_by_topic(self) -> tuple[tuple[Topic, list[QAEntry]], ...]:
         """Each topic's curated Q&A; the topic is the file the entries live in."""
@@ -121,21 +125,29 @@ class ContentFiles:
         )
 
 
-def load_content(content_dir: Path, stations_override: Path | None = None) -> ContentFiles:
-    """Load every knowledge file; ``stations_override`` is the staff-imported station set."""
-    stations_path = (
-        stations_override if stations_override and stations_override.exists() else content_dir / "stations.json"
-    )
+def load_content(content_dir: Path) -> ContentFiles:
+    """Load every knowledge file (the staff-imported stations are read by ``bot/stations/station_files.py``)."""
     files = ContentFiles(
         law=load_model(content_dir / "law.json", LawFile),
         benefits=load_model(content_dir / "benefits.json", BenefitsFile),
-        stations=load_model(stations_path, StationsFile),
+        stations=load_model(content_dir / "stations.json", StationsFile),
         loans=load_model(content_dir / "loans.json", LoansFile),
         faq=load_model(content_dir / "faq.json", FaqFile),
         lexicon=load_model(content_dir / "lexicon.json", Lexicon),
+        menu=load_model(content_dir / "menu.json", MenuFile),
+        scope=load_model(content_dir / "scope.json", ScopeFile),
     )
     _check_unique_ids(files)
+    _check_menu(files)
+    _check_scope_ids(files)
     return files
+
+
+def _check_menu(files: ContentFiles) -> None:
+    known = {entry.id for _, entries in files.qa_by_topic() for entry in entries}
+    for index, entry_id in enumerate(files.menu.faq):
+        if entry_id not in known:
+            raise ContentError(f"menu.json: entry faq[{index}] ({entry_id}): field faq: no Q&A entry has this id")
 
 
 def _check_unique_ids(files: ContentFiles) -> None:
@@ -146,3 +158,17 @@ def _check_unique_ids(files: ContentFiles) -> None:
             if entry.id in seen:
                 raise ContentError(f"{file}: entry qa ({entry.id}): field id: also used in {seen[entry.id]}")
             seen[entry.id] = file
+
+
+def _check_scope_ids(files: ContentFiles) -> None:
+    """Every entry scope.json names exists: a renamed entry must not silently lose its region."""
+    known = {entry.id for _, entries in files.qa_by_topic() for entry in entries}
+    scope = files.scope
+    named = [
+        *((f"regions ({r.label})", e) for r in scope.regions for e in r.entries),
+        *((f"topics ({t})", e) for t, ts in scope.topics.items() for e in ts.help),
+        *((f"other_laws ({law.name})", e) for law in scope.other_laws for e in law.held.values()),
+    ]
+    for where, entry_id in named:
+        if entry_id not in known:
+            raise ContentError(f"scope.json: entry {where}: field entries: no Q&A entry has the id {entry_id}")

@@ -13,17 +13,29 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Topic = Literal["law", "benefits", "stations", "loans", "faq"]
 # A date only as precise as the source is: "2022", "2022-01" or "2022-01-13".
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+UNDATED = "undated"  # a source that gives no year: replies say 年份未标 rather than invent one
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Label(Strict):
+    """A name members see on a button or in a sentence, with its English name for English readers.
+
+    Chinese readers get ``name`` (converted to Traditional for zh_Hant); a label without ``en``
+    stops start-up, so an English reader never meets a button they cannot read.
+    """
+
+    name: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
 class Source(Strict):
     """Where a fact comes from: a law article, or a publication and its date."""
 
     publication: str = Field(min_length=1)  # "工人日报" or "中华人民共和国工会法（2021年修正）"
-    date: PartialDate
+    date: PartialDate | Literal["undated"]  # "undated", said explicitly, when the source gives no year
     title: str | None = None
     article: int | None = Field(default=None, ge=1)
     note: str | None = None  # e.g. "示例数据" or a reliability remark
@@ -39,6 +51,10 @@ class QAEntry(Strict):
     source: Source
     articles: list[int] = Field(default_factory=list)  # related law articles, for links
     english: str | None = None  # optional English answer for the en locale
+    # The topic the entry answers when it is not its file's: commentary on the law kept with the
+    # news page in faq.json answers questions about the law, so it is ``law``.
+    topic: Topic | None = None
+    also: list[Source] = Field(default_factory=list)  # sources of further facts the answer states
 
 
 class Chapter(Strict):
@@ -50,6 +66,7 @@ class Article(Strict):
     number: int = Field(ge=1)
     chapter: int = Field(ge=1)
     text: str = Field(min_length=1)
+    questions: list[str] = Field(default_factory=list)  # how workers ask what the article answers
 
 
 class LawFile(Strict):
@@ -73,18 +90,25 @@ class LawFile(Strict):
 class Benefit(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str  # "景区免门票"
+    en: str = Field(min_length=1)  # the name for English readers
     detail: str  # what exactly the holder gets
     places: list[str] = Field(default_factory=list)  # named places or services it covers
     family_member: str | None = None  # e.g. "可携带一名家属同行，享受同样待遇"
     applies_to: Literal["all", "serving", "retired"] = "all"
 
 
+BUTTON_CHARS = 20  # a Chinese button label a phone shows whole
+BUTTON_CHARS_EN = 40  # Latin letters are about half as wide
+
+
 class BenefitPolicy(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
+    label: str = Field(min_length=1, max_length=BUTTON_CHARS)  # the policy's button: short enough for a phone
+    label_en: str = Field(min_length=1, max_length=BUTTON_CHARS_EN)
     region: str  # region or system, e.g. "黑龙江省林业系统"
     issuer: str  # who made the policy
-    eligible_honours: list[str] = Field(min_length=1)
+    eligible_honours: list[Label] = Field(min_length=1)
     conditions: list[str] = Field(default_factory=list)
     includes_retirees: bool
     card: str | None = None  # the card to show
@@ -155,7 +179,10 @@ class LoanProgramme(Strict):
     name: str
     operator: str  # who lends: "抚顺市总工会"
     region: str
-    eligible_groups: list[str] = Field(min_length=1)
+    eligible_groups: list[Label] = Field(min_length=1)
+    name_en: str = Field(min_length=1)  # English names of name, operator and region, for English readers
+    operator_en: str = Field(min_length=1)
+    region_en: str = Field(min_length=1)
     amount_min: int | None = Field(default=None, ge=0)  # yuan
     amount_max: int | None = Field(default=None, ge=0)
     term: str
@@ -167,11 +194,15 @@ class LoanProgramme(Strict):
     source: Source
     group_aliases: dict[str, list[str]] = Field(default_factory=dict)  # words people type for a group
 
+    @property
+    def group_names(self) -> list[str]:
+        return [group.name for group in self.eligible_groups]
+
     @model_validator(mode="after")
     def _rules_and_aliases_consistent(self) -> LoanProgramme:
         if len({rule.id for rule in self.rules}) != len(self.rules):
             raise ValueError("rule ids must be unique within a programme")
-        unknown = sorted(set(self.group_aliases) - set(self.eligible_groups))
+        unknown = sorted(set(self.group_aliases) - set(self.group_names))
         if unknown:
             raise ValueError(f"group_aliases names {'、'.join(unknown)}, not one of eligible_groups")
         return self
@@ -186,7 +217,7 @@ class LoansFile(Strict):
 
     @model_validator(mode="after")
     def _rules_name_offered_groups(self) -> LoansFile:
-        offered = set(self.programmes[0].eligible_groups) | {OTHER_GROUP}
+        offered = set(self.programmes[0].group_names) | {OTHER_GROUP}
         for p, programme in enumerate(self.programmes):
             for r, rule in enumerate(programme.rules):
                 unknown = sorted(rule.when.groups() - offered)
@@ -203,6 +234,12 @@ class FaqFile(Strict):
     qa: list[QAEntry] = Field(min_length=1)
 
 
+class MenuFile(Strict):
+    """What the menu offers before members have asked enough to know what they ask most."""
+
+    faq: list[str] = Field(min_length=1)  # Q&A entry ids, in order, for the ❓ 常见问题 buttons
+
+
 class Lexicon(Strict):
     """Linguistic data for the engine: words, synonyms and input slips, not facts."""
 
@@ -213,16 +250,80 @@ class Lexicon(Strict):
     chitchat: dict[str, list[str]] = Field(default_factory=dict)  # kind → phrases
     off_topic: list[str] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
+    english: dict[str, str] = Field(default_factory=dict)  # English word or phrase → the Chinese word it means
+    english_stopwords: list[str] = Field(default_factory=list)  # English words that carry no meaning here
+
+
+class Citation(Strict):
+    """A fact stated in many answers (the union hotline), cited wherever its marker appears."""
+
+    marker: str = Field(min_length=1)  # text that, in an answer, states the fact ("-12351")
+    text: str = Field(min_length=1)  # the fact as a reply states it
+    source: Source
+
+
+class OtherLaw(Strict):
+    """A law or regulation other than the Trade Union Law, and the few of its articles we quote."""
+
+    name: str = Field(min_length=1)  # "劳动法"
+    aliases: list[str] = Field(default_factory=list)  # other ways to write it ("劳动合同法" is its own law)
+    held: dict[int, str] = Field(default_factory=dict)  # article → id of the entry quoting it
+
+
+class Region(Strict):
+    """Where the facts of some entries hold: a place (and an employer system) the knowledge covers."""
+
+    label: str = Field(min_length=1)  # "黑龙江省林业系统", as a reply names it
+    places: list[str] = Field(min_length=1)  # administrative divisions, as the gazetteer names them
+    systems: list[str] = Field(default_factory=list)  # the employer system it is limited to: "林业"
+    entries: list[str] = Field(default_factory=list)  # ids of the entries whose facts hold only here
+
+
+class TopicScope(Strict):
+    what: str = Field(min_length=1)  # what a place can lack: "站点" → "还没有北京的站点"
+    held: str = Field(min_length=1)  # what the knowledge holds of the topic, for "我们有的是……"
+    help: list[str] = Field(default_factory=list)  # entries shown in full when a place is not covered
+    # Programmes are local (each place has its own): a place named is only answered by entries
+    # holding for it, or by national ones when the question names a national programme.
+    local: bool = False
+    national: list[str] = Field(default_factory=list)  # words naming a national programme: "创业担保贷款"
+
+
+class Subject(Strict):
+    """A question the knowledge has no answer for (加班费怎么算): say so rather than guess."""
+
+    label: str = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+    asks: list[str] = Field(default_factory=list)  # when given, one of these must be asked too (几倍, 多少)
+
+
+class ScopeFile(Strict):
+    """What the knowledge covers: the law, the places and systems, the subjects it does not."""
+
+    law_names: list[str] = Field(min_length=1)  # the Trade Union Law as people write it
+    other_laws: list[OtherLaw] = Field(default_factory=list)
+    law_name_suffixes: list[str] = Field(default_factory=list)  # "法", "条例": "…法第N条" names a law
+    outside: list[str] = Field(default_factory=list)  # places neither the law nor the knowledge reach
+    foreign_words: list[str] = Field(default_factory=list)  # "外国", "国外" and names the gazetteer lacks
+    international: list[str] = Field(default_factory=list)  # what answers about other countries: "art:9"
+    regions: list[Region] = Field(default_factory=list)
+    topics: dict[Topic, TopicScope] = Field(default_factory=dict)
+    topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's
+    subjects: list[Subject] = Field(default_factory=list)
+    future_words: list[str] = Field(default_factory=list)  # "明年": the knowledge is dated
+    hotline: Citation  # where to ask, closing every not-covered reply; cited in every answer stating it
 
 
 class SubscriptionTopic(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)  # goes into callback data
     label: str = Field(min_length=1)
+    en: str = Field(min_length=1)  # the label for English readers
 
 
 class SubscriptionCity(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=20)
     name: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
 
 class SubscriptionsFile(Strict):

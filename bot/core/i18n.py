@@ -75,6 +75,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 _WAN_YUAN = N_("{amount}万元")  # 5万元: Chinese forms count money in units of ten thousand
 _YUAN = N_("{amount}元")
+_CHINESE_ONLY = N_("（此回答暂时只有中文版本。）")
 
 
 class Localizer:
@@ -111,6 +112,15 @@ class Localizer:
         if self.locale != "zh_Hant" or not text:
             return text
         return _converter(OPENCC_CONFIG).convert(text)
+
+    def label(self, name: str, en: str) -> str:
+        """A label from content (a button, a group, a city): the English name for English readers,
+        else the Chinese name in the reader's script."""
+        return en if self.language == "en" else self.content(name)
+
+    def chinese_only(self) -> list[str]:
+        """The line telling an English reader that the knowledge text after it is in Chinese (none for Chinese)."""
+        return [] if self.language == "zh" else [self(_CHINESE_ONLY)]
 
     def numeral(self, number: int) -> str:
         """A count inside Chinese wording (第六条) in Chinese numerals; digits in English."""

@@ -42,10 +42,12 @@ class Knowledge:
 
     @classmethod
     def from_files(cls, files: ContentFiles) -> Knowledge:
-        entries = {entry.id: TopicEntry(topic, entry) for topic, qa in files.qa_by_topic() for entry in qa}
+        entries = {
+            entry.id: TopicEntry(entry.topic or topic, entry) for topic, qa in files.qa_by_topic() for entry in qa
+        }
         law = Law(files.law.source, tuple(files.law.chapters), tuple(files.law.articles))
         return cls(files=files, law=law, entries=entries)
 
     @classmethod
-    def load(cls, content_dir: Path, stations_override: Path | None = None) -> Knowledge:
-        return cls.from_files(load_content(content_dir, stations_override))
+    def load(cls, content_dir: Path) -> Knowledge:
+        return cls.from_files(load_content(content_dir))

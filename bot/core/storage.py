@@ -25,7 +25,7 @@ from bot.core.db.engine import StorageError, Store, StoreLocked
 from bot.core.db.legacy import Importer, import_core, import_legacy_state
 from bot.core.db.migrations import upgrade
 
-__all__ = ["Importer", "StorageError", "Store", "StoreLocked", "atomic_write_text", "open_store"]
+__all__ = ["Importer", "StorageError", "Store", "StoreLocked", "atomic_write_bytes", "open_store"]
 
 
 async def open_store(data_dir: Path, configured_url: str | None = None, importers: Sequence[Importer] = ()) -> Store:
@@ -49,13 +49,13 @@ async def open_store(data_dir: Path, configured_url: str | None = None, importer
     return store
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace a file staff replace whole (the imported stations) so readers see the old or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

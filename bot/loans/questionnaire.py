@@ -12,14 +12,15 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.core.chinese import to_simplified
-from bot.core.content_models import OTHER_GROUP, LoanProgramme, LoanRule, LoansFile, LoanWhen
+from bot.core.content_models import OTHER_GROUP, LoansFile
 from bot.loans.amount import parse_amount
+from bot.loans.places import is_place
+from bot.loans.rules import OTHER_CITY, AmountFlag, Answers, Verdict, amount_flag, fold, in_place, judge
 from bot.understanding.normalise import has_meaningful_text
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,6 @@ _ANSWER_TYPES: dict[Step, type] = {
     Step.AMOUNT: int,
     Step.BUSINESS: str,
 }
-OTHER_CITY = "其他"  # the "another city" button: outside the programme's region, name not given
 MAX_CITY = 20
 MAX_BUSINESS = 200
 START_WORDS = {"贷款测评", "贷款资格测评", "测一测贷款", "小额贷款测评"}
@@ -68,14 +68,13 @@ _NO_WORDS = {
 }
 _PARTICLES = "吧的啊呀呢哦嘛啦"
 _PUNCT_RE = re.compile(r"[\s\W_]+")
-_PROVINCE_RE = re.compile(r"^.*?(省|自治区)")
-_CITY_SUFFIX_RE = re.compile(r"(市|地区|盟|自治州)$")
 
 
 class Problem(StrEnum):
     """Why a typed or pressed answer was not taken; amount problems come from ``AmountProblem``."""
 
     NOT_A_CHOICE = "not_a_choice"
+    NOT_A_PLACE = "not_a_place"  # a typed city that names no place we know ("火星")
     AMBIGUOUS = "ambiguous"
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -92,16 +91,12 @@ class Action(StrEnum):
     FINISHED = "finished"  # ``verdict`` is set
 
 
-class AmountFlag(StrEnum):
-    ABOVE = "above"  # more than the programme lends
-    BELOW = "below"
-
-
 @dataclass(frozen=True)
 class Choice:
     key: str  # ASCII token carried by a button ("0", "other", "yes")
     value: str | bool
     label: str | None = None  # content text; None: a fixed choice the renderer names by its key
+    en: str | None = None  # the content label's English name
 
 
 @dataclass(frozen=True)
@@ -136,87 +131,12 @@ class FormState:
 
 
 @dataclass(frozen=True)
-class Answers:
-    group: str
-    city: str
-    unpaid: bool
-    amount: int
-    business: str
-
-
-@dataclass(frozen=True)
-class ProgrammeVerdict:
-    programme: LoanProgramme
-    outcome: str  # eligible / not_eligible / needs_check
-    rule: LoanRule | None  # None: no rule matched, so someone must check
-    amount_flag: AmountFlag | None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    answers: Answers
-    main: ProgrammeVerdict  # the questionnaire's programme
-    in_region: bool  # the user's city lies in the main programme's region
-    alternatives: tuple[ProgrammeVerdict, ...] = ()  # the other programmes, for users outside the region
-
-
-@dataclass(frozen=True)
 class Outcome:
     action: Action
     state: FormState | None  # None once the questionnaire is closed
     problem: str | None = None
     flag: AmountFlag | None = None  # the amount just given is outside the programme's range
     verdict: Verdict | None = None
-
-
-# -- the rule evaluator ----------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower().strip()
-
-
-def place_core(name: str) -> str:
-    """辽宁省抚顺市 → 抚顺: the part of a place name people actually type."""
-    folded = _PUNCT_RE.sub("", _fold(name))
-    return _CITY_SUFFIX_RE.sub("", _PROVINCE_RE.sub("", folded)) or folded
-
-
-def in_place(answer: str, place: str) -> bool:
-    """True when the city the user gave lies in ``place`` (抚顺县 and 抚顺市 are in 抚顺)."""
-    return answer != OTHER_CITY and place_core(place) in _PUNCT_RE.sub("", _fold(answer))
-
-
-def rule_holds(when: LoanWhen, answers: Answers) -> bool:
-    """All conditions the rule states hold for these answers (a rule without any always holds)."""
-    checks = (
-        when.group_in is None or answers.group in when.group_in,
-        when.group_not_in is None or answers.group not in when.group_not_in,
-        when.city_not is None or not in_place(answers.city, when.city_not),
-        when.unpaid_loan is None or answers.unpaid == when.unpaid_loan,
-        when.amount_gt is None or answers.amount > when.amount_gt,
-        when.amount_lt is None or answers.amount < when.amount_lt,
-    )
-    return all(checks)
-
-
-def decide(rules: Iterable[LoanRule], answers: Answers) -> LoanRule | None:
-    """The first rule whose conditions hold; None when none does."""
-    return next((rule for rule in rules if rule_holds(rule.when, answers)), None)
-
-
-def amount_flag(programme: LoanProgramme, amount: int) -> AmountFlag | None:
-    if programme.amount_max is not None and amount > programme.amount_max:
-        return AmountFlag.ABOVE
-    if programme.amount_min is not None and amount < programme.amount_min:
-        return AmountFlag.BELOW
-    return None
-
-
-def judge(programme: LoanProgramme, answers: Answers) -> ProgrammeVerdict:
-    rule = decide(programme.rules, answers)
-    outcome = rule.verdict if rule else "needs_check"
-    return ProgrammeVerdict(programme, outcome, rule, amount_flag(programme, answers.amount))
 
 
 # -- the questionnaire -----------------------------------------------------------------
@@ -228,6 +148,7 @@ UNPAID_CHOICES = (
 RESUME_CHOICES = (
     Choice("resume", "resume"),
     Choice("restart", "restart"),
+    Choice("cancel", "cancel"),
 )
 
 
@@ -238,11 +159,11 @@ class LoanForm:
     def __init__(self, loans: LoansFile) -> None:
         self.programme = programme = loans.programmes[0]
         self.others = tuple(loans.programmes[1:])
-        groups = [Choice(str(i), group, group) for i, group in enumerate(programme.eligible_groups)]
+        groups = [Choice(str(i), g.name, g.name, g.en) for i, g in enumerate(programme.eligible_groups)]
         self._choices: dict[Step, tuple[Choice, ...]] = {
             Step.GROUP: (*groups, Choice("other", OTHER_GROUP)),
             Step.CITY: (
-                Choice("home", programme.region, programme.region),
+                Choice("home", programme.region, programme.region, programme.region_en),
                 Choice("elsewhere", OTHER_CITY),
             ),
             Step.UNPAID: UNPAID_CHOICES,
@@ -267,7 +188,7 @@ class LoanForm:
 
     def typed(self, state: FormState, text: str) -> Outcome:
         """Typed text: a control word, a choice by label, synonym or number, or a free answer."""
-        word = _PUNCT_RE.sub("", _fold(text)) or _fold(text)
+        word = _PUNCT_RE.sub("", fold(text)) or fold(text)
         if word in _BACK_WORDS:
             return self.back(state)
         if word in _CANCEL_WORDS:
@@ -305,8 +226,16 @@ class LoanForm:
     def cancel() -> Outcome:
         return Outcome(Action.CANCELLED, None)
 
+    def in_region(self, city: object) -> bool:
+        """Whether the city answered lies in the questionnaire's programme's region (False before it is given)."""
+        return isinstance(city, str) and in_place(city, self.programme.region)
+
+    def named(self, step: Step, value: object) -> Choice | None:
+        """The choice an answer was, to name it again in the member's language (the group in a summary)."""
+        return next((c for c in self.choices(step) if c.value == value), None)
+
     def verdict(self, answers: Answers) -> Verdict:
-        in_region = in_place(answers.city, self.programme.region)
+        in_region = self.in_region(answers.city)
         alternatives = () if in_region else tuple(judge(p, answers) for p in self.others)
         return Verdict(answers, judge(self.programme, answers), in_region, alternatives)
 
@@ -317,7 +246,7 @@ class LoanForm:
         choices = self.choices(step)
         if word.isdigit() and 1 <= int(word) <= len(choices):
             return [choices[int(word) - 1]]
-        exact = [c for c in choices if c.label and word == _PUNCT_RE.sub("", _fold(c.label))]
+        exact = [c for c in choices if c.label and word == _PUNCT_RE.sub("", fold(c.label))]
         if exact:
             return exact
         if step is Step.UNPAID:
@@ -340,8 +269,8 @@ class LoanForm:
             if choice.label is None:
                 continue
             names = [choice.label, *self.programme.group_aliases.get(choice.label, ())]
-            hits += [(choice, _fold(n)) for n in names if _fold(n) in word]
-            if word in _fold(choice.label):
+            hits += [(choice, fold(n)) for n in names if fold(n) in word]
+            if word in fold(choice.label):
                 hits.append((choice, word))
         kept = {c.key: c for c, name in hits if not any(name in longer and name != longer for _, longer in hits)}
         return list(kept.values())
@@ -352,11 +281,15 @@ class LoanForm:
             return Outcome(Action.REASK, state, Problem.NOT_A_CHOICE)
         if len(city) > MAX_CITY:
             return Outcome(Action.REASK, state, Problem.TOO_LONG)
+        if not is_place(city, (self.programme.region,)):
+            return Outcome(Action.REASK, state, Problem.NOT_A_PLACE)
         return self._record(state, city)
 
     def _record(self, state: FormState, value: str | bool | int) -> Outcome:
         answers = {**state.answers, state.step.value: value}
-        flag = amount_flag(self.programme, value) if state.step is Step.AMOUNT and isinstance(value, int) else None
+        # The range is the programme's, so it is flagged only to someone in its region.
+        amount = state.step is Step.AMOUNT and isinstance(value, int) and self.in_region(state.answers.get("city"))
+        flag = amount_flag(self.programme, value) if amount and isinstance(value, int) else None
         index = STEPS.index(state.step)
         if index + 1 < len(STEPS):
             return Outcome(Action.NEXT, FormState(STEPS[index + 1], answers), flag=flag)
@@ -369,10 +302,12 @@ class LoanForm:
 
 
 def parse_resume(text: str) -> str | None:
-    """Typed reply to the 继续 / 重新开始 offer."""
-    word = _PUNCT_RE.sub("", _fold(text))
+    """Typed reply to the 继续 / 重新开始 / 取消 offer; None for anything else (answered as a question)."""
+    word = _PUNCT_RE.sub("", fold(text))
     if word in {"继续", "1", "continue", "resume", "接着填"}:
         return "resume"
     if word in {"重新开始", "重来", "重新", "2", "restart"}:
         return "restart"
+    if word in _CANCEL_WORDS | {"3"}:
+        return "cancel"
     return None

@@ -38,8 +38,9 @@ def error_text(code: str, detail: str, _: Gettext) -> str:
     return _(template).format(detail=detail) if template else _("操作没有成功，请重试。")
 
 
-def _list_or_all(chosen: tuple[str, ...], labels: dict[str, str], _: Gettext) -> str:
-    return "、".join(labels[c] for c in chosen if c in labels) if chosen else _("全部")
+def _list_or_all(chosen: tuple[str, ...], options: Options, kind: str, _: Gettext) -> str:
+    known = options.topics if kind == "topic" else options.cities
+    return "、".join(options.label(kind, c, _) for c in chosen if c in known) if chosen else _("全部")
 
 
 def subscription_text(subscriber: Subscriber | None, options: Options, _: Gettext) -> str:
@@ -48,21 +49,22 @@ def subscription_text(subscriber: Subscriber | None, options: Options, _: Gettex
     return _(
         "您已订阅工会通知。\n主题：{topics}\n城市：{cities}\n点下面的按钮可以只接收部分主题或城市；不选即接收全部。"
     ).format(
-        topics=_list_or_all(subscriber.topics, options.topics, _),
-        cities=_list_or_all(subscriber.cities, options.cities, _),
+        topics=_list_or_all(subscriber.topics, options, "topic", _),
+        cities=_list_or_all(subscriber.cities, options, "city", _),
     )
 
 
-def _quoted(chosen: tuple[str, ...], labels: dict[str, str], _: Gettext) -> str:
-    """「工会活动」或「政策法规」: the labels of the chosen options, in the reader's script."""
-    return _("或").join(_("「{label}」").format(label=_.content(labels[c])) for c in chosen if c in labels)
+def _quoted(chosen: tuple[str, ...], options: Options, kind: str, _: Gettext) -> str:
+    """「工会活动」或「政策法规」: the names of the chosen options, for the reader (English, or 繁體)."""
+    known = options.of(kind)
+    return _("或").join(_("「{label}」").format(label=options.label(kind, c, _)) for c in chosen if c in known)
 
 
 def audience_text(target: Target, options: Options, count: int, _: Gettext) -> str:
     """Who a notice reaches, as the rule it follows: any chosen topic and, when cities are chosen, any chosen city."""
     if target.everyone:
         return _("全部订阅者，共 {n} 人").format(n=count)
-    topics, cities = _quoted(target.topics, options.topics, _), _quoted(target.cities, options.cities, _)
+    topics, cities = _quoted(target.topics, options, "topic", _), _quoted(target.cities, options, "city", _)
     if not target.cities:
         return _("订阅了{topics}的会员，共 {n} 人").format(topics=topics, n=count)
     if not target.topics:

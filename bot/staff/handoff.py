@@ -38,6 +38,15 @@ class HandOff:
     at: float = 0.0
     replies: int = 0
 
+    @property
+    def key(self) -> str:
+        return handoff_key(self.staff_chat_id, self.staff_message_id)
+
+
+def handoff_key(staff_chat_id: int, staff_message_id: int) -> str:
+    """The staff message a hand-off was posted as, as one string (for a channel's own records of it)."""
+    return f"{staff_chat_id}:{staff_message_id}"
+
 
 FIELDS = (
     "staff_chat_id",

@@ -17,6 +17,18 @@ def refusal_text(reason: Refusal, _: Gettext) -> str:
     return _(REFUSALS[reason])
 
 
+def ask_for_question_text(_: Gettext) -> str:
+    return _("请把您的问题发给我，我会转给工会工作人员。不想转了请发送 /cancel。")
+
+
+def after_down_vote_text(_: Gettext) -> str:
+    return _("抱歉，这个回答没帮上忙。您可以换个说法再问我，也可以把问题转给工会工作人员：")
+
+
+def not_yours_text(_: Gettext) -> str:
+    return _("只有提问的人才能把这个问题转给工作人员。您有问题的话，可以发送 /human 加上您的问题。")
+
+
 def handed_off_text(_: Gettext) -> str:
     return _("已经把您的问题转给工会工作人员，他们回复后我会转告您。")
 

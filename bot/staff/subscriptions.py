@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, true, update
@@ -20,6 +20,7 @@ from bot.core.content_loader import load_model
 from bot.core.content_models import SubscriptionsFile
 from bot.core.db.schema import subscriber_choices, subscribers
 from bot.core.db.upsert import upsert
+from bot.core.i18n import Localizer
 from bot.core.storage import Store
 
 OPTIONS_FILE = "subscriptions.json"
@@ -32,12 +33,19 @@ class Options:
 
     topics: dict[str, str]
     cities: dict[str, str]
+    english: dict[tuple[str, str], str] = field(default_factory=dict)  # ("topic" | "city", id) → English name
     issuer: str = ""  # the notice header's unit when UNION_NAME is unset
 
     @classmethod
     def load(cls, content_dir: Path) -> Options:
         data = load_model(content_dir / OPTIONS_FILE, SubscriptionsFile)
-        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, data.issuer)
+        english = {("topic", t.id): t.en for t in data.topics} | {("city", c.id): c.en for c in data.cities}
+        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, english, data.issuer)
+
+    def label(self, kind: str, key: str, _: Localizer) -> str:
+        """A topic's or city's name for the reader: English for English readers, converted for 繁體."""
+        name = (self.topics if kind == "topic" else self.cities)[key]
+        return _.label(name, self.english.get((kind, key), name))
 
     def of(self, kind: str) -> dict[str, str]:
         return {"topic": self.topics, "city": self.cities}.get(kind, {})

@@ -1,10 +1,12 @@
 """Staff import of the real station list from a spreadsheet (CSV), all or nothing.
 
-Union staff keep the list in Excel, which saves CSV as UTF-8 (with a BOM) or, on a
-Chinese Windows, as GB18030; both are read. Every row is checked before anything is
-written: one bad row and the current set stays as it is, and every bad row is reported
-by its row number (the Excel row: the header is row 1) with a reason code, so staff can
-fix the whole file in one pass. A good file replaces the set in one atomic write.
+Union staff keep the list in Excel, which saves CSV as UTF-8 (with a BOM) or in the system's
+code page: GB18030 on a mainland Windows, Big5 on a Traditional-Chinese one (``encoding.py``
+tells them apart). Every row is checked before anything is written: one bad row and the current
+set stays as it is, and every bad row is reported by its spreadsheet row number (the header is
+row 1; a cell with a line break in it is still one row) with a reason code, so staff can fix the
+whole file in one pass. A good file replaces the set in one atomic write of compact columns
+(``columns.py``), which a running bot picks up without a restart.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import math
 import re
 import unicodedata
@@ -20,17 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from bot.core.content_models import QAEntry, Source, Station, StationsFile
-from bot.core.storage import atomic_write_text
+from bot.core.content_models import Source
+from bot.stations.columns import StationColumns, StationRecord
+from bot.stations.encoding import NotText, decode_spreadsheet
 
 COLUMNS = ("name", "city", "district", "address", "lat", "lon", "kind", "facilities", "hours", "phone")
 REQUIRED = ("name", "city", "address", "lat", "lon", "kind")
 RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
-ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_CELL = 200  # characters: longer is an unclosed quote swallowing the rows after it, not a name
 IMPORT_PUBLICATION = "工会工作人员导入"
-_FACILITY_SEPARATORS = re.compile(r"[、;；]")
+_FACILITY_SEPARATORS = re.compile(r"[、;；\n]")  # and a line break in the cell (Alt+Enter in Excel)
 
 
 class UnreadableFile(Exception):
@@ -53,7 +53,7 @@ class RowError:
 
 @dataclass(frozen=True)
 class ImportResult:
-    stations: tuple[Station, ...] = ()
+    stations: tuple[StationRecord, ...] = ()
     errors: tuple[RowError, ...] = ()
     cities: dict[str, int] = field(default_factory=dict)  # city → number of stations
 
@@ -63,17 +63,19 @@ class ImportResult:
 
 
 def decode(raw: bytes) -> str:
-    """The text of the file, trying UTF-8 (with or without BOM) first, then GB18030."""
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile("encoding", "not UTF-8 or GB18030")
+    """The text of the file: UTF-8, GB18030 or Big5, told apart by ``encoding.py``."""
+    try:
+        return decode_spreadsheet(raw)
+    except NotText as exc:
+        raise UnreadableFile("encoding", str(exc)) from None
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the (row number, cells) of every non-blank row."""
+    """The header and the (spreadsheet row, cells) of every non-blank row.
+
+    The row is the record's number, not the reader's line count: a quoted cell with a line
+    break spans two lines of the file but is one row in Excel.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -81,11 +83,17 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if b"\x00" in raw:
         raise UnreadableFile("encoding", "binary file")
     reader = csv.reader(io.StringIO(decode(raw), newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    number = 0  # rows read whole so far: the header is row 1, and blank rows count
     try:
         header = next(reader, None)
-        rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+        number = 1
+        for cells in reader:
+            number += 1
+            if any(c.strip() for c in cells):
+                rows.append((number, cells))
     except csv.Error as exc:
-        raise UnreadableFile("encoding", f"row {reader.line_num}: {exc}") from None
+        raise UnreadableFile("encoding", f"row {number + 1}: {exc}") from None
     if header is None or not rows:
         raise UnreadableFile("empty")
     return [h.strip().lower() for h in header], rows
@@ -100,20 +108,19 @@ def check_header(header: list[str]) -> None:
 
 def parse_rows(header: list[str], rows: list[tuple[int, list[str]]], today: date) -> ImportResult:
     source = Source(publication=IMPORT_PUBLICATION, date=today.isoformat())
-    stations: list[Station] = []
+    stations: list[StationRecord] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for number, cells in rows:
         if len(cells) > len(header):
             errors.append(RowError(number, "columns", value=str(len(cells))))
             continue
-        values = {name: unicodedata.normalize("NFKC", cell).strip() for name, cell in zip(header, cells, strict=False)}
+        values = {name: unicodedata.normalize("NFKC", cell) for name, cell in zip(header, cells, strict=False)}
         row_errors, station = _station(number, values, source)
         if station is not None:
-            key = station.id
-            if key in seen:
-                row_errors.append(RowError(number, "duplicate", other_row=seen[key]))
-            seen.setdefault(key, number)
+            if station.id in seen:
+                row_errors.append(RowError(number, "duplicate", other_row=seen[station.id]))
+            seen.setdefault(station.id, number)
         errors += row_errors
         if station is not None and not row_errors:
             stations.append(station)
@@ -123,12 +130,21 @@ def parse_rows(header: list[str], rows: list[tuple[int, list[str]]], today: date
     return ImportResult(tuple(stations), tuple(errors), cities)
 
 
-def _station(number: int, values: dict[str, str], source: Source) -> tuple[list[RowError], Station | None]:
+def _one_line(text: str) -> str:
+    """A line break or run of spaces inside a cell → one space (NFKC has made full-width spaces plain)."""
+    return " ".join(text.split())
+
+
+def _station(number: int, cells: dict[str, str], source: Source) -> tuple[list[RowError], StationRecord | None]:
+    facilities = tuple(f for f in map(_one_line, _FACILITY_SEPARATORS.split(cells.get("facilities", ""))) if f)
+    values = {name: _one_line(value) for name, value in cells.items()}
     errors = [RowError(number, "missing", column) for column in REQUIRED if not values.get(column)]
+    too_long = [(column, value) for column, value in values.items() if len(value) > MAX_CELL]
+    errors += [RowError(number, "invalid", column, value[:20] + "…") for column, value in too_long]
     coordinates: dict[str, float] = {}
     for column, (low, high) in RANGES.items():
         text = values.get(column, "")
-        if not text:
+        if not text or len(text) > MAX_CELL:
             continue
         try:
             value = float(text)
@@ -143,34 +159,28 @@ def _station(number: int, values: dict[str, str], source: Source) -> tuple[list[
     if errors:
         return errors, None
     identity = "|".join((values["city"], values["name"], values["address"]))
-    try:
-        station = Station(
-            id="st-" + hashlib.sha1(identity.encode()).hexdigest()[:12],
-            name=values["name"],
-            city=values["city"],
-            district=values.get("district", ""),
-            address=values["address"],
-            lat=coordinates["lat"],
-            lon=coordinates["lon"],
-            kind=values["kind"],
-            facilities=[f.strip() for f in _FACILITY_SEPARATORS.split(values.get("facilities", "")) if f.strip()],
-            hours=values.get("hours", ""),
-            phone=values.get("phone") or None,
-            sample=False,
-            source=source,
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        return [RowError(number, "invalid", str(first["loc"][0]) if first["loc"] else "", first["msg"])], None
-    return [], station
+    return [], StationRecord(
+        id="st-" + hashlib.sha1(identity.encode()).hexdigest()[:12],
+        name=values["name"],
+        city=values["city"],
+        district=values.get("district", ""),
+        address=values["address"],
+        lat=coordinates["lat"],
+        lon=coordinates["lon"],
+        kind=values["kind"],
+        facilities=facilities,
+        hours=values.get("hours", ""),
+        phone=values.get("phone", ""),
+        sample=False,
+        source=source,
+    )
 
 
-def import_stations(path: Path, target: Path, qa: list[QAEntry], today: date | None = None) -> ImportResult:
-    """Validate ``path`` and, when every row is good, replace ``target`` with it (keeping ``qa``)."""
+def import_stations(path: Path, target: Path, today: date | None = None) -> ImportResult:
+    """Validate ``path`` and, when every row is good, replace ``target`` with it as compact columns."""
     header, rows = read_rows(path)
     check_header(header)
     result = parse_rows(header, rows, today or date.today())
     if result.ok:
-        data = StationsFile(stations=list(result.stations), qa=qa)
-        atomic_write_text(target, json.dumps(data.model_dump(mode="json", exclude_none=True), ensure_ascii=False))
+        StationColumns.from_records(result.stations).save(target)
     return result

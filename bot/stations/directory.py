@@ -1,29 +1,40 @@
 """Outdoor-worker service stations: the nearest to a location, and those in a named place.
 
 Channel-neutral: functions return data (stations, distances, reason flags); the words
-are added by ``bot/stations/render.py``. The directory is built once at start-up from
-the station file (the staff-imported one when present) and answers every look-up from
-in-memory indexes, so a query costs the same at 20 stations as at 180,000.
+are added by ``bot/stations/render.py``. Look-ups are answered from an indexed snapshot of
+the compact station columns (``columns.py``), so a query costs the same at 20 stations as
+at 200,000. A new import replaces the snapshot while the bot runs (``reload``, or by itself
+a few seconds after the file changed): one attribute is swapped, so a look-up in flight
+finishes on the set it started with.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import logging
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from bot.core.content_models import QAEntry, Source, Station, StationsFile
+from bot.core.content_models import QAEntry, Source, Station
+from bot.stations.columns import StationColumns, StationFileError
 from bot.stations.geo import valid_coordinates
+from bot.stations.places import STATION_WORDS, PlaceNames, strip_lead, unknown_place
 from bot.stations.spatial_index import SpatialIndex
+from bot.stations.station_files import Signature, StationFiles
 from bot.understanding.engine import Answer, Kind, Query
+
+log = logging.getLogger(__name__)
 
 NEAREST = 3
 FAR_M = 50_000  # beyond this the nearest station is no help on foot: say so plainly
 PLACE_LIMIT = 10  # stations listed for a city or district; the rest are counted
+CHECK_EVERY_S = 2.0  # how often look-ups may look whether the import file changed
 
 # Needs a worker can filter by, and the words that show a station (or a question) meets them.
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -33,18 +44,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "toilet": ("如厕", "厕所", "洗手间", "卫生间"),
     "medicine": ("药箱", "药品", "医药"),
 }
-# Words that make a question about stations (besides the needs above).
-STATION_WORDS = ("站点", "驿站", "服务站", "休息室", "休息点", "爱心站", "歇脚")
+# Words that make a question about stations are the needs above and places.STATION_WORDS.
 NEARBY_WORDS = ("附近", "周边", "身边", "离我", "最近的")
 # "How many stations in 海口", "what do stations offer": facts in the Q&A, not a listing.
 _FACT_QUESTION = re.compile(r"多少|几[个家座处所]|(站点|驿站|服务站|休息室).*(什么|设施|收费|要钱|标准|怎么|如何)")
-_PLACE_SUFFIXES = ("市", "区", "县")
-_LEAD_FILLERS = ("请问", "我想知道", "我想找", "帮我找", "帮我查", "我在", "查询", "查找", "查", "找", "在", "的")
-_TAIL_FILLERS = ("的", "有", "哪里有", "哪儿有", "有没有", "附近", "工会", "户外劳动者", "户外", "服务", "哪里", "哪儿")
-_NOT_PLACES = re.compile(
-    r"怎|如何|什么|哪|吗|谁|多少|能|可以|是|附近|这里|这边|全国|我们|身边|周边|本地|当地|环卫|快递|外卖"
-)  # question words and generic words: what is left before 站点 is not a place name
-_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+_NOWHERE = np.zeros(0, dtype=np.intp)
 
 
 @dataclass(frozen=True)
@@ -85,41 +89,97 @@ class LocationRequest:
     need: str | None
 
 
+class _Snapshot:
+    """One station set with its indexes: by position (all, and per need) and by city and district.
+
+    Never changed once built, so a reload can build the next one in another thread.
+    """
+
+    def __init__(self, columns: StationColumns) -> None:
+        self.columns = columns
+        coordinates = columns.coordinates
+        self.index = SpatialIndex(coordinates)
+        facilities = columns.coded("facilities")
+        lists_needs = [_needs_of(f) for f in facilities.values]  # each distinct facility list once
+        lists_meeting = {need: np.array([need in n for n in lists_needs], dtype=bool) for need in NEEDS}
+        self.meets = {need: meeting[facilities.codes] for need, meeting in lists_meeting.items()}  # per station
+        self.by_need = {need: np.flatnonzero(meeting) for need, meeting in self.meets.items()}
+        self.need_index = {need: SpatialIndex(coordinates[positions]) for need, positions in self.by_need.items()}
+        self.cities = PlaceNames(columns.coded("city"))
+        self.districts = PlaceNames(columns.coded("district"))
+
+
 class StationDirectory:
     """Every station, indexed by position (nearest look-up) and by city and district."""
 
-    def __init__(self, stations: Sequence[Station], qa: Sequence[QAEntry] = ()) -> None:
-        self.stations = tuple(stations)
+    def __init__(self, stations: Sequence[Station] | StationColumns, qa: Sequence[QAEntry] = ()) -> None:
+        columns = stations if isinstance(stations, StationColumns) else StationColumns.from_stations(stations)
         self.map_help = map_help(qa)  # goes with every miss: the honest next step
-        coordinates = np.array([(s.lat, s.lon) for s in self.stations], dtype=np.float64).reshape(-1, 2)
-        self._index = SpatialIndex(coordinates)
-        self._by_need: dict[str, list[int]] = {need: [] for need in NEEDS}
-        for i, station in enumerate(self.stations):
-            for need in _needs_of(tuple(station.facilities)):
-                self._by_need[need].append(i)
-        self._need_index = {
-            need: SpatialIndex(coordinates[np.asarray(positions, dtype=np.intp)])
-            for need, positions in self._by_need.items()
-        }
-        self._cities, self._city_names = _group(s.city for s in self.stations)
-        self._districts, self._district_names = _group(s.district for s in self.stations)
-        self._longest_place = max((len(n) for n in (*self._city_names, *self._district_names)), default=0)
+        self._snapshot = _Snapshot(columns)
+        self._files: StationFiles | None = None  # set by open(): where a reload reads from
+        self._signature: Signature | None = None
+        self._lock = threading.Lock()
+        self._next_check = time.monotonic() + CHECK_EVERY_S
 
     @classmethod
-    def from_file(cls, data: StationsFile) -> StationDirectory:
-        return cls(data.stations, data.qa)
+    def open(cls, files: StationFiles, qa: Sequence[QAEntry] = ()) -> StationDirectory:
+        """The set in ``files`` (the import, else the shipped sample), reloaded when the import changes."""
+        signature, columns = files.load()
+        directory = cls(columns, qa)
+        directory._files, directory._signature = files, signature
+        _return_freed_memory()
+        return directory
 
     def __len__(self) -> int:
-        return len(self.stations)
+        return len(self._snapshot.columns)
 
     @property
     def needs(self) -> tuple[str, ...]:
         """The needs at least one station meets, in the order of NEEDS: only these get buttons."""
-        return tuple(need for need, positions in self._by_need.items() if positions)
+        return tuple(need for need, positions in self._snapshot.by_need.items() if len(positions))
 
-    @property
-    def has_sample(self) -> bool:
-        return any(s.sample for s in self.stations)
+    # -- a new import -----------------------------------------------------------------
+
+    def reload(self) -> int:
+        """Answer from the set a restart would load now; on any error the current set stays.
+
+        Raises StationFileError when the import file cannot be read. Returns the number of stations.
+        A directory built from a list of stations (no files) has nothing to reload.
+        """
+        if self._files is None:
+            return len(self)
+        with self._lock:
+            tried = self._files.signature()
+            try:
+                signature, columns = self._files.load()
+            except StationFileError:
+                self._signature = tried  # not tried again by itself until the file changes
+                raise
+            snapshot = _Snapshot(columns)
+            self._snapshot, self._signature = snapshot, signature  # one swap; look-ups in flight keep theirs
+            _return_freed_memory()
+        origin = self._files.imported if signature else self._files.content_dir
+        log.info("station set loaded: %d stations from %s", len(columns), origin)
+        return len(columns)
+
+    def _notice_import(self) -> None:
+        """At most every CHECK_EVERY_S: when the import file changed, load it in the background."""
+        if self._files is None or (now := time.monotonic()) < self._next_check:
+            return
+        self._next_check = now + CHECK_EVERY_S
+        try:
+            changed = self._files.signature() != self._signature
+        except OSError as exc:
+            log.warning("cannot look at %s: %s", self._files.imported, exc)
+            return
+        if changed and not self._lock.locked():
+            threading.Thread(target=self._reload_in_background, name="stations-reload", daemon=True).start()
+
+    def _reload_in_background(self) -> None:
+        try:
+            self.reload()
+        except Exception:  # a thread's last stop: log, and keep the current set
+            log.exception("could not load the new station set; the current one stays in use")
 
     # -- look-ups -------------------------------------------------------------------
 
@@ -127,16 +187,20 @@ class StationDirectory:
         """The ``k`` stations nearest to (lat, lon), meeting ``need`` when given."""
         if not valid_coordinates(lat, lon):
             raise ValueError(f"coordinates out of range: {lat}, {lon}")
+        self._notice_import()
+        snapshot = self._snapshot
         if need is None:
-            found = [(i, d) for i, d in self._index.nearest(lat, lon, k)]
+            found = snapshot.index.nearest(lat, lon, k)
         else:
-            positions = self._by_need[need]  # KeyError for an unknown need: callers check is_need first
-            found = [(positions[i], d) for i, d in self._need_index[need].nearest(lat, lon, k)]
-        return Nearby(lat, lon, need, tuple(StationHit(self.stations[i], d) for i, d in found))
+            positions = snapshot.by_need[need]  # KeyError for an unknown need: callers check is_need first
+            found = [(int(positions[i]), d) for i, d in snapshot.need_index[need].nearest(lat, lon, k)]
+        return Nearby(lat, lon, need, tuple(StationHit(snapshot.columns.station(i), d) for i, d in found))
 
-    def _listing(self, place: str, positions: Iterable[int], need: str | None) -> Listing:
-        chosen = [self.stations[i] for i in positions if need is None or meets(self.stations[i], need)]
-        return Listing(place, need, tuple(chosen[:PLACE_LIMIT]), len(chosen), known=bool(chosen))
+    def _listing(self, snapshot: _Snapshot, place: str, positions: np.ndarray, need: str | None) -> Listing:
+        if need is not None:
+            positions = positions[snapshot.meets[need][positions]]
+        shown = tuple(snapshot.columns.station(int(i)) for i in positions[:PLACE_LIMIT])
+        return Listing(place, need, shown, len(positions), known=len(positions) > 0)
 
     # -- the engine resolver --------------------------------------------------------
 
@@ -146,41 +210,32 @@ class StationDirectory:
         need = need_in(text)
         if not (need or any(word in text for word in STATION_WORDS)) or _FACT_QUESTION.search(text):
             return None
-        listing = self._place_listing(text, need)
+        self._notice_import()
+        listing = self._place_listing(self._snapshot, text, need)
         if listing is not None:
             return self.answer(listing)
         if any(word in text for word in NEARBY_WORDS):
             return self.answer(LocationRequest(need))
         return None
 
-    def _place_listing(self, text: str, need: str | None) -> Listing | None:
-        city = self._find(text, self._city_names)
-        district = self._find(text, self._district_names, after=city[1] if city else 0) or self._find(
-            text, self._district_names
-        )
+    def _place_listing(self, snapshot: _Snapshot, text: str, need: str | None) -> Listing | None:
+        cities, districts = snapshot.cities, snapshot.districts
+        city = cities.find(text)
+        district = districts.find(text, after=city[1] if city else 0) or districts.find(text)
         if district is not None:
             start, end, key = district
             in_city = city is not None and city[1] <= start
-            between = _strip_lead(text[city[1] if in_city else 0 : start])
+            between = strip_lead(text[city[1] if in_city else 0 : start])
             if between:  # "深圳龙华区": a district name we know, but not in a city we know
-                return self._listing(between + text[start:end], [], need)
-            positions = self._districts[key]
+                return self._listing(snapshot, between + text[start:end], _NOWHERE, need)
+            positions = districts.positions(key)
             if in_city:
-                city_positions = set(self._cities[city[2]])
-                positions = [i for i in positions if i in city_positions]
-            return self._listing(text[city[0] if in_city else start : end], positions, need)
+                positions = np.intersect1d(positions, cities.positions(city[2]), assume_unique=True)
+            return self._listing(snapshot, text[city[0] if in_city else start : end], positions, need)
         if city is not None:
-            return self._listing(text[city[0] : city[1]], self._cities[city[2]], need)
-        place = _unknown_place(text)
-        return None if place is None else self._listing(place, [], need)
-
-    def _find(self, text: str, names: dict[str, str], after: int = 0) -> tuple[int, int, str] | None:
-        """The first, longest known place name in ``text`` from ``after`` on: (start, end, key)."""
-        for start in range(after, len(text)):
-            for end in range(min(len(text), start + self._longest_place), start + 1, -1):
-                if text[start:end] in names:
-                    return start, end, names[text[start:end]]
-        return None
+            return self._listing(snapshot, text[city[0] : city[1]], cities.positions(city[2]), need)
+        place = unknown_place(text)
+        return None if place is None else self._listing(snapshot, place, _NOWHERE, need)
 
     # -- answers --------------------------------------------------------------------
 
@@ -206,6 +261,16 @@ class StationDirectory:
         )
 
 
+def _return_freed_memory() -> None:
+    """Give the memory of a load's temporaries and of the replaced set back to the system.
+
+    glibc keeps freed heap for reuse, and RSS counts it: without this each reload of 200,000
+    stations leaves 40–90 MB behind (bench/stations.py). Elsewhere (musl, macOS) it does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def map_help(qa: Sequence[QAEntry]) -> QAEntry | None:
     """The content's Q&A on finding any station on the national maps (高德/百度), if it has one."""
     both = (e for e in qa if "高德" in e.answer and "百度" in e.answer)
@@ -213,7 +278,6 @@ def map_help(qa: Sequence[QAEntry]) -> QAEntry | None:
     return next(both, None) or next(either, None)
 
 
-@lru_cache(maxsize=4096)  # stations share a few facility lists: 150,000 stations, a few hundred lists
 def _needs_of(facilities: tuple[str, ...]) -> frozenset[str]:
     joined = "、".join(facilities)
     return frozenset(need for need, words in NEEDS.items() if any(word in joined for word in words))
@@ -229,49 +293,3 @@ def is_need(value: str) -> bool:
 
 def need_in(text: str) -> str | None:
     return next((need for need, words in NEEDS.items() if any(w in text for w in words)), None)
-
-
-def _strip_suffix(name: str) -> str:
-    name = name.strip()
-    return name[:-1] if len(name) > 2 and name.endswith(_PLACE_SUFFIXES) else name
-
-
-def _group(names: Iterable[str]) -> tuple[dict[str, list[int]], dict[str, str]]:
-    """Positions by place (海口 and 海口市 are one place), and every spelling → that place's key."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    spellings: dict[str, str] = {}
-    for i, name in enumerate(names):
-        name = name.strip()
-        if not name:
-            continue
-        key = _strip_suffix(name)
-        groups[key].append(i)
-        spellings[name] = spellings[key] = key
-    return dict(groups), spellings
-
-
-def _strip_lead(text: str) -> str:
-    changed = True
-    while changed and text:
-        changed = False
-        for filler in _LEAD_FILLERS:
-            if text.startswith(filler):
-                text, changed = text[len(filler) :], True
-    return text.strip()
-
-
-def _unknown_place(text: str) -> str | None:
-    """The place named before a station word ("北京朝阳区有驿站吗" → 北京朝阳区), if it looks like one."""
-    cut = min((text.find(w) for w in STATION_WORDS if w in text), default=-1)
-    if cut <= 0:
-        return None
-    place = _strip_lead(text[:cut])
-    changed = True
-    while changed and place:
-        changed = False
-        for filler in sorted(_TAIL_FILLERS, key=len, reverse=True):
-            if place.endswith(filler):
-                place, changed = place[: -len(filler)], True
-    if not _PLACE_RE.match(place) or _NOT_PLACES.search(place):
-        return None
-    return place

@@ -77,14 +77,14 @@ def render_nearby(found: Nearby, _: Gettext) -> tuple[str, list[str]]:
             heading = _("没有找到{need}的站点").format(need=need_label(found.need, _))
             return heading, [_("试试不加条件查看全部站点。")]
         return _("没有找到站点"), [_("我们的资料里还没有任何站点。")]
+    if found.far:  # a list of stations hundreds of km away helps nobody: say so, and where to look
+        nearest = found.hits[0]
+        far = _("您附近{radius}以内没有我们收录的站点，最近的一个在{city}，离您{distance}。").format(
+            radius=_.distance(FAR_M), city=_.content(nearest.station.city), distance=_.distance(nearest.distance_m)
+        )
+        return _with_need(found.need, N_("附近没有站点"), N_("附近没有{need}的站点"), _), [far]
     stations = tuple(h.station for h in found.hits)
     lines = _sample_notice(stations, _)
-    if found.far:
-        lines.append(
-            _("您附近{radius}以内没有站点。离您最近的站点也在{distance}以外，仅供参考：").format(
-                radius=_.distance(FAR_M), distance=_.distance(found.hits[0].distance_m)
-            )
-        )
     for number, hit in enumerate(found.hits, start=1):
         lines += station_lines(number, hit.station, _, hit.distance_m)
     return _with_need(found.need, N_("离您最近的站点"), N_("离您最近的{need}的站点"), _), lines
@@ -141,7 +141,7 @@ def render_stations(answer: Answer, _: Gettext) -> Rendered:
 
 UNREADABLE = {
     "missing": N_("无法打开文件：{detail}"),
-    "encoding": N_("文件不是 UTF-8 或 GB18030 编码的 CSV（{detail}）。请在 Excel 里“另存为 CSV UTF-8”。"),
+    "encoding": N_("文件不是 UTF-8、GB18030 或 Big5 编码的 CSV（{detail}）。请在 Excel 里“另存为 CSV UTF-8”。"),
     "empty": N_("文件是空的：没有表头或没有数据行。"),
     "header": N_("表头不对：应为 {columns}，实际是 {detail}"),
 }
@@ -174,7 +174,7 @@ def render_import_report(result: ImportResult, target: str, _: Gettext) -> list[
         _("导入成功：共 {count} 个站点，{n} 个城市（{cities}）。").format(
             count=len(result.stations), n=len(result.cities), cities=cities
         ),
-        _("已替换 {path}；重启机器人后生效。").format(path=target),
+        _("已替换 {path}；运行中的机器人几秒内会自动改用新的站点，不用重启。").format(path=target),
     ]
 
 

@@ -19,17 +19,73 @@ _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _ORDINAL_RE = re.compile(rf"(第|工会法)({_CN_NUMBER})(条|章|款)")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
+_ENGLISH_ARTICLE_RE = re.compile(r"\barts?\.?\s*(\d+)|\barticles?\s*(\d+)")
+_ENGLISH_PIECES_RE = re.compile(r"[a-z]+|[^a-z]+")
+_PHRASE_GAP_RE = re.compile(r"^[\s\-]+$")  # words of one phrase are apart by spaces or hyphens
+LONGEST_PHRASE = 4  # words in the longest English phrase the lexicon maps
 
 
-def normalise(text: str, slips: Mapping[str, str] | None = None) -> str:
-    """Fold width, script, numerals and input slips; drop control characters."""
+def normalise(text: str, slips: Mapping[str, str] | None = None, english: English | None = None) -> str:
+    """Fold width, script, numerals and input slips, and English words to the knowledge's Chinese;
+    drop control characters."""
     text = unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2]
     text = _CONTROL_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text).strip()[:MAX_QUERY_CHARS]
     text = to_simplified(text).lower()
+    if english is not None:
+        text = english.to_chinese(text)
     for wrong, right in (slips or {}).items():
         text = text.replace(wrong, right)
     return _ORDINAL_RE.sub(lambda m: f"{m.group(1)}{chinese_to_int(m.group(2))}{m.group(3)}", text)
+
+
+class English:
+    """Cross-lingual matching without a model: English words and phrases become the Chinese words
+    the knowledge is written in ("model workers" → 劳模, "interest-free" → 无息), so an English
+    question reaches the same entries by the same index. Unknown words stay as they are."""
+
+    def __init__(self, phrases: Mapping[str, str], stopwords: set[str]) -> None:
+        self._phrases = {" ".join(k.lower().replace("-", " ").split()): v for k, v in phrases.items()}
+        self._stop = stopwords
+
+    def _lookup(self, phrase: str) -> str | None:
+        found = self._phrases.get(phrase)
+        if found is None and phrase.endswith("s"):  # plural or third person: wages, unions, pays
+            found = self._phrases.get(phrase[:-1]) or (phrase.endswith("es") and self._phrases.get(phrase[:-2])) or None
+        return found
+
+    def to_chinese(self, text: str) -> str:
+        if not text.isascii() and not any("a" <= ch <= "z" for ch in text):
+            return text
+        text = _ENGLISH_ARTICLE_RE.sub(lambda m: f"第{m.group(1) or m.group(2)}条", text.replace("n't", " not"))
+        # Phrases that contain a stop word first ("who can apply"), then, without the stop
+        # words, the rest ("join the union" → "join union").
+        text = self._replace(_ENGLISH_PIECES_RE.findall(text), shortest=2)
+        kept = "".join(p for p in _ENGLISH_PIECES_RE.findall(text) if p not in self._stop)
+        return _SPACE_RE.sub(" ", self._replace(_ENGLISH_PIECES_RE.findall(kept), shortest=1)).strip()
+
+    def _replace(self, pieces: list[str], shortest: int) -> str:
+        """Replace the longest known phrase at each word, of ``shortest`` words or more."""
+        out: list[str] = []
+        i = 0
+        while i < len(pieces):
+            if not pieces[i].isalpha() or not pieces[i].isascii():
+                out.append(pieces[i])
+                i += 1
+                continue
+            for n in range(LONGEST_PHRASE, shortest - 1, -1):
+                last = i + 2 * (n - 1)
+                if last >= len(pieces) or not all(_PHRASE_GAP_RE.match(g) for g in pieces[i + 1 : last : 2]):
+                    continue
+                found = self._lookup(" ".join(pieces[i : last + 1 : 2]))
+                if found is not None:
+                    out.append(f" {found} ")
+                    i = last + 1
+                    break
+            else:
+                out.append(pieces[i])
+                i += 1
+        return "".join(out)
 
 
 def has_meaningful_text(text: str) -> bool:

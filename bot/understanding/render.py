@@ -9,13 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.core.content_models import Source
+from bot.core.content_models import UNDATED, Source
 from bot.core.i18n import DEFAULT_LOCALE, N_, Localizer, gettext_for
 from bot.understanding.engine import Answer, Kind
 
 # What renderers receive: call it like gettext (``_("…")``); it also converts knowledge text
 # to the reader's script (``_.content``) and formats numbers, money, dates and distances.
 Gettext = Localizer
+
+# The topic menu every channel opens with, as (topic, label); a channel appends what only it offers.
+MENU_TOPICS = (
+    ("law", N_("📘 工会法")),
+    ("benefits", N_("🏅 劳模待遇")),
+    ("stations", N_("📍 服务站点")),
+    ("loans", N_("💰 小额贷款")),
+    ("faq", N_("❓ 常见问题")),
+)
 
 CHITCHAT_REPLIES = {
     "greeting": N_(
@@ -54,7 +63,8 @@ def format_source(source: Source, _: Gettext | None = None) -> str:
         text = _("{publication}第{number}条").format(publication=publication, number=_.numeral(source.article))
     else:
         title = f"《{_.content(source.title)}》" if source.title else ""
-        text = _("{publication}{title}，{date}").format(publication=publication, title=title, date=_.date(source.date))
+        date = _("年份未标") if source.date == UNDATED else _.date(source.date)
+        text = _("{publication}{title}，{date}").format(publication=publication, title=title, date=date)
     return f"{text}（{_.content(source.note)}）" if source.note else text
 
 
@@ -100,11 +110,41 @@ def render_answer(answer: Answer, _: Gettext) -> Rendered:
         lines = [_("我不太确定您想问的是哪一项，您是不是想问：")]
         lines += [f"{i}. {_.content(s.title)}" for i, s in enumerate(answer.suggestions, start=1)]
         return Rendered(None, "\n".join(lines))
+    if answer.kind is Kind.NOT_COVERED:
+        return render_not_covered(answer, _)
     if answer.kind is Kind.CHITCHAT:
         return Rendered(None, _(CHITCHAT_REPLIES.get(answer.detail, CHITCHAT_REPLIES["greeting"])))
     if answer.kind is Kind.EMPTY:
         return Rendered(None, _("我没有读到文字。请用文字输入您的问题，例如“劳模有什么待遇”。"))
     return Rendered(None, help_hint(_))
+
+
+def render_not_covered(answer: Answer, _: Gettext) -> Rendered:
+    """First what the knowledge does not cover, plainly; then what it does hold; then where to ask."""
+    data, reason = answer.data, answer.detail
+    name = _.content(data["name"])
+    if reason == "law":
+        article = _("第{number}条").format(number=_.numeral(data["article"])) if data["article"] else ""
+        lines = [_("资料里没有《{law}》{article}的内容：我这里只有工会法的全文。").format(law=name, article=article)]
+    elif reason == "foreign":
+        lines = [_("资料里只有中国内地的工会法和工会工作，没有{place}的内容。").format(place=name)]
+    elif reason == "future":
+        lines = [_("资料里没有{when}的信息，我这里的资料都是已经发布的报道和规定。").format(when=name)]
+    elif reason == "subject":
+        lines = [_("资料里没有关于{subject}的内容，我不能回答这个问题。").format(subject=name)]
+    else:
+        lines = [
+            _("抱歉，我们的资料里还没有{place}的{what}。").format(place=name, what=_.content(data["what"])),
+            _("资料里有的是：{held}。").format(held=_.content(data["held"])),
+        ]
+    if answer.text:
+        lines.append(knowledge_body(answer.text, _))
+    if answer.suggestions:
+        lines.append(_("也许这些相关内容有用："))
+        lines += [f"{i}. {_.content(s.title)}" for i, s in enumerate(answer.suggestions, start=1)]
+    hotline = data["hotline"]
+    lines.append(_("想问清楚具体情况，{hotline}").format(hotline=_.content(hotline.text)))
+    return Rendered(None, "\n".join(lines), sources_line((*data["help_sources"], hotline.source), _))
 
 
 def help_hint(_: Gettext) -> str:

@@ -24,29 +24,44 @@ B = 0.75
 # questions carry many such words (仨月, 掺和, 摔伤); counting them fully makes every long
 # question look unanswerable, ignoring them makes off-topic questions look answerable.
 UNSEEN_WEIGHT = 0.3
+NAME_FREQ = 2000  # jieba frequency of place names: whole when they stand alone, never inside a common word
 
 
 class Tokenizer:
     """jieba with the domain dictionary, synonym folding and stop-word removal."""
 
-    def __init__(self, words: Iterable[str], synonyms: Iterable[Sequence[str]], stopwords: Iterable[str]) -> None:
+    def __init__(
+        self,
+        words: Iterable[str],
+        synonyms: Iterable[Sequence[str]],
+        stopwords: Iterable[str],
+        names: Iterable[str] = (),
+    ) -> None:
         self._jieba = jieba.Tokenizer()
         self._canonical: dict[str, str] = {}
         for group in synonyms:
             for word in group:
                 self._canonical[word.lower()] = group[0].lower()
-        for word in {*words, *self._canonical}:
+        domain = {*words, *self._canonical}
+        for word in domain:
             self._jieba.add_word(word, freq=200000)
+        # Place names stay whole (哈尔滨市) but must not beat common words: 也门 is not in 也门票.
+        for name in set(names) - domain:
+            self._jieba.add_word(name, freq=NAME_FREQ)
         self._stop = {w.lower() for w in stopwords}
 
     def initialise(self) -> None:
         self._jieba.initialize()
 
-    def tokens(self, text: str) -> list[str]:
+    def words(self, text: str) -> list[str]:
+        """The segments of the text as written (search mode: 哈尔滨市 and 哈尔滨), for names."""
+        return [w for w in (raw.strip().lower() for raw in self._jieba.lcut_for_search(text, HMM=False)) if w]
+
+    def tokens(self, text: str, words: Sequence[str] | None = None) -> list[str]:
+        """Index terms: segments without stop words and punctuation, synonyms folded."""
         out = []
-        for raw in self._jieba.lcut_for_search(text, HMM=False):
-            token = raw.strip().lower()
-            if not token or token in self._stop or not any(unicodedata.category(c)[0] in "LN" for c in token):
+        for token in self.words(text) if words is None else words:
+            if token in self._stop or not any(unicodedata.category(c)[0] in "LN" for c in token):
                 continue
             out.append(self._canonical.get(token, token))
         return out

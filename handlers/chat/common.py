@@ -5,27 +5,15 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.core.i18n import N_
-from bot.understanding.render import Gettext, capabilities
+from bot.understanding.render import capabilities
+from handlers.chat.commands import command_lines
+from handlers.chat.keyboards import topics_keyboard
 from handlers.chat.menu import open_topic
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
-
-TOPICS = (
-    ("law", N_("📘 工会法")),
-    ("benefits", N_("🏅 劳模待遇")),
-    ("stations", N_("📍 服务站点")),
-    ("loans", N_("💰 小额贷款")),
-    ("faq", N_("❓ 常见问题")),
-)
-
-
-def topics_keyboard(_: Gettext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(_(label), callback_data=f"menu:{topic}") for topic, label in TOPICS]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -39,9 +27,10 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """Explain what the bot can answer."""
+    """Explain what the bot can answer, and list every member command in the reader's language."""
     _ = context.gettext
-    await update.effective_message.reply_text(capabilities(_), reply_markup=topics_keyboard(_))
+    text = "\n".join([capabilities(_), "", _("常用命令："), *command_lines(_)])
+    await update.effective_message.reply_text(html.escape(text), reply_markup=topics_keyboard(_))
 
 
 async def unreadable(update: Update, context: BotContext) -> None:

@@ -15,7 +15,7 @@ from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
-View = tuple[str, InlineKeyboardMarkup]  # HTML text and its keyboard
+View = tuple[str, InlineKeyboardMarkup | None]  # HTML text and its keyboard (None: no buttons)
 ViewBuilder = Callable[[str, BotContext], View | None]  # callback data → page, None when stale or forged
 
 

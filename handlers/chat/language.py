@@ -7,7 +7,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.core.i18n import LANGUAGE_NAMES, SUPPORTED, gettext_for, parse_choice
-from handlers.chat.common import topics_keyboard
+from handlers.chat.keyboards import topics_keyboard
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Telegram rendering: HTML around the channel-neutral text, message splitting, keyboards."""
+"""Telegram rendering: HTML around the channel-neutral text, and the buttons under an answer."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from handlers.topics.benefits_keyboards import check_rows
 from handlers.topics.law_keyboards import article_answer_rows
 from handlers.topics.stations_keyboards import station_answer_rows
 
-MAX_MESSAGE = 4096
 BUTTON_TEXT = 60
 
 
@@ -27,36 +26,6 @@ def to_html(rendered: Rendered) -> str:
     if rendered.source_line:
         parts.append(f"<i>{escape(rendered.source_line)}</i>")
     return "\n\n".join(parts)
-
-
-def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split on paragraph, then line boundaries so that no part exceeds ``limit``.
-
-    Splitting happens on the escaped HTML, only at newlines (never inside a tag, as
-    tags here never span lines); an over-long line is cut hard as a last resort.
-    """
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            cut = limit
-            amp = line.rfind("&", limit - 8, limit)
-            if amp != -1 and ";" not in line[amp:limit]:
-                cut = amp  # never cut inside an HTML entity such as &amp;
-            parts.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        parts.append(current)
-    return parts or [""]
 
 
 Row = list[InlineKeyboardButton]

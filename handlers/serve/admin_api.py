@@ -1,8 +1,9 @@
-"""Admin HTTP API: staff tools create announcements and follow their delivery.
+"""Admin HTTP API: staff tools create announcements and follow their delivery, and reload the stations.
 
 POST /api/announcements   {"text", "target": "all" | {"topics": [...], "cities": [...]}, "send_at"?} → 202 {"id", ...}
 GET  /api/announcements?limit=50&before=<id>   → {"announcements": [...], "next": url | null}, newest first
 GET  /api/announcements/{id}   → status and counts
+POST /api/stations/reload → 200 {"stations": n}: answer from the set import-stations wrote, from now on
 Every /api/ request needs ``Authorization: Bearer $ADMIN_API_TOKEN``. A request is
 validated completely before anything is stored, so a refused one leaves nothing behind.
 A notice without ``send_at`` starts at once: its recipients are frozen before the POST
@@ -11,6 +12,7 @@ answers, so the response already says ``"status": "sending"`` with the total.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from datetime import datetime
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.staff.announcement import AnnouncementError, Target
 from bot.staff.announcements import describe
+from bot.stations.columns import StationFileError
 from handlers.serve.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
 from handlers.staff.broadcast import schedule_announcement
 
@@ -150,8 +153,19 @@ async def get_announcement(request: web.Request) -> web.Response:
         raise ApiError(400, exc.code, exc.message) from None
 
 
+async def reload_stations(request: web.Request) -> web.Response:
+    """Load the imported station set in a thread (the bot keeps answering), then swap it in."""
+    try:
+        count = await asyncio.to_thread(request.app[SERVICES].stations.reload)
+    except StationFileError as exc:
+        log.error("station reload refused: %s", exc)
+        raise ApiError(500, "stations_unreadable", f"{exc}; the current station set stays in use") from None
+    return web.json_response({"stations": count})
+
+
 def setup(app: web.Application) -> None:
     app.middlewares.append(bearer_auth)
     app.router.add_get("/api/announcements", list_announcements, name="announcements")
     app.router.add_post("/api/announcements", create_announcement, name="announcements")  # the same resource
     app.router.add_get("/api/announcements/{id}", get_announcement, name="announcement")
+    app.router.add_post("/api/stations/reload", reload_stations)

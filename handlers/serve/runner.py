@@ -16,12 +16,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from telegram.error import InvalidToken
 
-from bot.core.settings import Settings
+from bot.core.logging_setup import REDACTED
+from bot.core.settings import Settings, SettingsError
 from bot.guard.webhook_secret import webhook_route
 from bot.services import Services, build_services
 from handlers.app import build_application
-from handlers.serve.http_server import build_web_app
+from handlers.serve.http_server import build_web_app, serves_channels
 from handlers.staff import broadcast
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class BotServer:
         self.application = build_application(services, polling=self.webhook is None)
         web_app = build_web_app(self.application, services, self.webhook)
         web_app.cleanup_ctx.append(self._telegram)
-        self.listens = self.webhook is not None or bool(self.settings.admin_api_token)
+        self.listens = self.webhook is not None or bool(self.settings.admin_api_token) or serves_channels()
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT)
         self.port: int | None = None
         self._poll_timeout = poll_timeout
@@ -101,17 +103,36 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
     server = BotServer(services)
     try:
         await server.start()
+    except BaseException:
+        await server.stop()  # whatever had started; the caller reports the failure
+        raise
+    try:
         await stop.wait()
     finally:
         log.info("shutting down")
         await server.stop()
 
 
+def token_rejected(settings: Settings, error: InvalidToken) -> SettingsError:
+    """The Bot API refused the token at start-up (401 or 404): a configuration error in one line.
+
+    PTB's own ``InvalidToken`` names the token in its message, and its traceback would print it.
+    """
+    reason = error.__cause__.message if isinstance(error.__cause__, InvalidToken) else error.message
+    for secret in settings.secrets:
+        reason = reason.replace(secret, REDACTED)
+    return SettingsError(
+        f"Telegram 拒绝了 BOT_TOKEN（{reason}）：请检查 BOT_TOKEN，以及 TELEGRAM_API_BASE_URL"
+        f"（现为 {settings.api_base_url}）是否指向 Bot API / the Bot API rejected the token"
+    )
+
+
 def run(settings: Settings) -> int:
     """Open the services, serve until SIGINT or SIGTERM; the exit status for the process.
 
-    A store another process holds (``StoreLocked``) or cannot open (``StorageError``) propagates:
-    the caller says so in one line.
+    A token the Bot API refuses raises ``SettingsError``; a store another process holds
+    (``StoreLocked``) or that cannot be opened (``StorageError``) propagates. run_bot.py prints
+    either as one line.
     """
 
     async def main() -> None:
@@ -130,4 +151,6 @@ def run(settings: Settings) -> int:
     except ListenError as exc:
         log.error("%s", exc)
         return 1
+    except InvalidToken as exc:
+        raise token_rejected(settings, exc) from None
     return 0

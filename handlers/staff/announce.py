@@ -60,20 +60,20 @@ def _target_keyboard(chosen: Target, context: BotContext) -> InlineKeyboardMarku
     _ = context.gettext
     options = context.services.subscriptions.options
 
-    def toggles(kind: str, labels: dict[str, str], picked: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
+    def toggles(kind: str, picked: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
+        data = f"{PREFIX}tg:{kind[0]}:"
+        ticked = {key: "✅ " if key in picked else "" for key in options.of(kind)}
         buttons = [
-            InlineKeyboardButton(
-                ("✅ " if key in picked else "") + _.content(label), callback_data=f"{PREFIX}tg:{kind}:{key}"
-            )
-            for key, label in labels.items()
+            InlineKeyboardButton(tick + options.label(kind, key, _), callback_data=data + key)
+            for key, tick in ticked.items()
         ]
         return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(_("全部订阅者"), callback_data=f"{PREFIX}tg:all")],
-            *toggles("t", options.topics, chosen.topics),
-            *toggles("c", options.cities, chosen.cities),
+            *toggles("topic", chosen.topics),
+            *toggles("city", chosen.cities),
             [InlineKeyboardButton(_("✔️ 完成"), callback_data=f"{PREFIX}tg:done")],
         ]
     )

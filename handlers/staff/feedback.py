@@ -14,6 +14,7 @@ from bot.staff.feedback_render import render_report
 from bot.understanding.engine import Answer, Engine, Kind
 from handlers.context import BotContext
 from handlers.staff.access import staff_only
+from handlers.staff.handoff import offer_handoff
 
 log = logging.getLogger(__name__)
 
@@ -46,29 +47,23 @@ def vote_rows(answer: Answer, context: BotContext) -> list[list[InlineKeyboardBu
     return [[InlineKeyboardButton(_(label), callback_data=vote_data(v, answer.ref)) for v, label in LABELS.items()]]
 
 
-async def record_unanswered(message: Message, answer: Answer, context: BotContext) -> None:
-    """Log the question for /report when the answer was unsure or off-topic."""
+async def record_question(message: Message, answer: Answer, context: BotContext) -> None:
+    """Log the question: for /report when the answer was unsure or off-topic, else with the answer it got."""
     user_id = message.from_user.id if message.from_user else message.chat_id
-    if await context.services.feedback.record_unanswered(
-        message.chat_id, message.message_id, user_id, message.text or "", answer
-    ):
+    feedback, text = context.services.feedback, message.text or ""
+    if await feedback.record_unanswered(message.chat_id, message.message_id, user_id, text, answer):
         log.info("unanswered question (kind=%s, topic=%s)", answer.kind, answer.topic)
+    else:
+        await feedback.record_answered(message.chat_id, message.message_id, user_id, text, answer)
 
 
-async def record_answered(asked: Message, answer: Answer, sent: Message, context: BotContext) -> None:
-    """Keep the question an answer with 👍/👎 (``sent``) answered, so /report can show what was asked.
-
-    ``asked`` is the member's message, or the bot's unsure answer when a suggestion under it was
-    pressed: then the question is the one logged for that answer.
-    """
-    if answer.kind not in VOTED_KINDS or not answer.ref:
-        return
-    question = asked.text
-    if asked.from_user is not None and asked.from_user.is_bot:
-        logged = await context.services.feedback.question_before(asked.chat_id, asked.message_id)
-        question = logged.text if logged is not None else None
-    if question:
-        await context.services.feedback.record_answered(sent.chat_id, sent.message_id, question)
+async def record_suggestion(unsure: Message, answer: Answer, context: BotContext) -> None:
+    """A suggestion pressed under an unsure answer answers the question typed before it: log that pair,
+    so a 👎 on the answer is reported under the words the member typed."""
+    feedback = context.services.feedback
+    asked = await feedback.question_before(unsure.chat_id, unsure.message_id)
+    if asked is not None:
+        await feedback.record_answered(asked.chat_id, asked.message_id, asked.user_id, asked.text, answer)
 
 
 async def on_vote(update: Update, context: BotContext) -> None:
@@ -83,6 +78,8 @@ async def on_vote(update: Update, context: BotContext) -> None:
     vote, ref = parsed
     await context.services.feedback.vote(query.message.chat.id, query.message.message_id, query.from_user.id, ref, vote)
     await query.answer(_("谢谢您的反馈！") if vote is Vote.UP else _("谢谢反馈，我们会改进这个回答。"))
+    if vote is Vote.DOWN:
+        await offer_handoff(query.message, context)
 
 
 def answer_title(engine: Engine, ref: str) -> str:

@@ -32,10 +32,13 @@ def settings_keyboard(subscriber: Subscriber, context: BotContext) -> InlineKeyb
     _ = context.gettext
     options = context.services.subscriptions.options
 
-    def row(kind: str, labels: dict[str, str], chosen: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
+    def row(kind: str, keys: dict[str, str], chosen: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
         buttons = [
-            InlineKeyboardButton(("✅ " if key in chosen else "") + label, callback_data=f"{PREFIX}{kind}:{key}")
-            for key, label in labels.items()
+            InlineKeyboardButton(
+                ("✅ " if key in chosen else "") + options.label(KINDS[kind], key, _),
+                callback_data=f"{PREFIX}{kind}:{key}",
+            )
+            for key in keys
         ]
         return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 

@@ -13,13 +13,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.benefits import render as words
 from bot.benefits.policy import OTHER, Status, check_choice, honour_by_key, policy_by_tag, policy_tag
-from bot.core.content_models import BenefitPolicy
+from bot.core.content_models import BenefitPolicy, Label
 from bot.core.i18n import N_
 from bot.understanding.render import Gettext
 from handlers.chat.edit import View, show_pressed
 from handlers.chat.render import to_html
 from handlers.context import BotContext
-from handlers.topics.benefits_keyboards import START
+from handlers.topics.benefits_keyboards import FROM_ANSWER, START
 
 STALE = N_("这个按钮已经失效了，请发送 /start benefits 重新查询劳模待遇。")
 
@@ -44,12 +44,12 @@ def start_view(policies: Sequence[BenefitPolicy], _: Gettext) -> View:
 
 def honour_view(policies: Sequence[BenefitPolicy], policy: BenefitPolicy, _: Gettext) -> View:
     tag = policy_tag(policy)
-    rows = [_button(_.content(h), f"ben:s:{tag}:{i}") for i, h in enumerate(policy.eligible_honours)]
+    rows = [_button(words.honour_label(h, _), f"ben:s:{tag}:{i}") for i, h in enumerate(policy.eligible_honours)]
     rows += [_button(words.other_label(_), f"ben:r:{tag}:{OTHER}"), *_back(policies, _)]
     return to_html(words.choose_honour(policy, _)), InlineKeyboardMarkup(rows)
 
 
-def status_view(policy: BenefitPolicy, key: str, honour: str, _: Gettext) -> View:
+def status_view(policy: BenefitPolicy, key: str, honour: Label, _: Gettext) -> View:
     tag = policy_tag(policy)
     statuses = [InlineKeyboardButton(words.status_label(s, _), callback_data=f"ben:r:{tag}:{key}:{s}") for s in Status]
     rows = [statuses, _button(_("‹ 返回"), f"ben:h:{tag}")]
@@ -80,6 +80,12 @@ async def open_benefits(update: Update, context: BotContext) -> None:
 
 
 async def on_benefits_button(update: Update, context: BotContext) -> None:
+    """A step of the check edits its own message; the way in from an answer opens a new one,
+    so the answer just read stays on screen."""
+    if update.callback_query.data == FROM_ANSWER:
+        await update.callback_query.answer()
+        await open_benefits(update, context)
+        return
     await show_pressed(update, context, button_view, STALE)
 
 

@@ -12,8 +12,8 @@ from bot.core.i18n import N_
 from bot.law.articles import chapter_page, lookup, overview_entry
 from bot.law.render import chapter_page_text, keyword_text, law_menu
 from bot.understanding.engine import Kind
+from handlers.chat.answer import send_answer
 from handlers.chat.edit import View, show_pressed
-from handlers.chat.faq import send_answer
 from handlers.chat.render import answer_html, to_html
 from handlers.context import BotContext
 from handlers.topics.law_keyboards import article_list_rows, article_rows, chapter_keyboard, contents_keyboard

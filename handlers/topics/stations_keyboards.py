@@ -11,8 +11,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.core.i18n import N_
-from bot.stations.directory import Nearby, is_need
+from bot.stations.directory import LocationRequest, Nearby, is_need
 from bot.stations.geo import valid_coordinates
+from bot.stations.map_search import map_searches
 from bot.stations.render import need_label
 from bot.understanding.engine import Answer, Kind
 from bot.understanding.render import Gettext
@@ -23,6 +24,7 @@ ALL = "all"
 SEND_LOCATION = N_("📍 发送我的位置")
 NEAREST_TO_ME = N_("📍 发送位置，查离我最近的站点")
 SHOW_ALL = N_("全部站点")
+MAP_SEARCH = {"amap": N_("🗺️ 在高德地图搜附近站点"), "baidu": N_("🗺️ 在百度地图搜附近站点")}
 
 Row = list[InlineKeyboardButton]
 
@@ -61,11 +63,23 @@ def filter_rows(found: Nearby, needs: tuple[str, ...], _: Gettext) -> list[Row]:
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 
 
+def location_request_markup(answer: Answer, _: Gettext) -> ReplyKeyboardMarkup | None:
+    """ "附近哪里能充电" is answered with the phone's location button, one tap from the answer."""
+    wants = answer.kind is Kind.STATIONS and isinstance(answer.data.get("found"), LocationRequest)
+    return location_keyboard(_) if wants else None
+
+
+def map_search_rows(found: Nearby, _: Gettext) -> list[Row]:
+    """Far from every station we hold: a search of the national maps around the member instead."""
+    return [[InlineKeyboardButton(_(MAP_SEARCH[s.provider]), url=s.url)] for s in map_searches(found.lat, found.lon)]
+
+
 def station_answer_rows(answer: Answer, context: BotContext) -> list[Row]:
-    """Under station answers: filters for a location; for a place, a way to search by location."""
+    """Under station answers: filters (or, far from all, map searches) for a location; for a place,
+    a way to search by location."""
     if answer.kind is not Kind.STATIONS:
         return []
     found, _ = answer.data["found"], context.gettext
     if isinstance(found, Nearby):
-        return filter_rows(found, context.services.stations.needs, _)
+        return map_search_rows(found, _) if found.far else filter_rows(found, context.services.stations.needs, _)
     return [[InlineKeyboardButton(_(NEAREST_TO_ME), callback_data="menu:stations")]]

@@ -1,6 +1,6 @@
 """The daily prune: what the store no longer needs goes, in small transactions so the bot keeps answering.
 
-- feedback (questions, votes, the questions answers answered) older than ``FEEDBACK_DAYS``;
+- feedback (questions and votes) older than ``FEEDBACK_DAYS``;
 - finished conversations (PTB wrote their state as NULL);
 - hand-offs closed (answered) more than ``CLOSED_HANDOFF_DAYS`` ago, and unanswered ones older
   than ``FEEDBACK_DAYS``;
@@ -46,8 +46,8 @@ async def prune(store: Store, feedback_days: int, now: float | None = None) -> d
     finished = select(schema.announcements.c.id).where(schema.announcements.c.reported == true())
     rules: list[tuple[Table, ColumnElement[bool]]] = [
         (schema.feedback_questions, schema.feedback_questions.c.created_at < old),
-        (schema.feedback_votes, schema.feedback_votes.c.created_at < old),
         (schema.feedback_answers, schema.feedback_answers.c.created_at < old),
+        (schema.feedback_votes, schema.feedback_votes.c.created_at < old),
         (schema.ptb_conversations, schema.ptb_conversations.c.state.is_(None)),
         (schema.handoffs, closed_long_ago | (h.closed_at.is_(None) & (h.created_at < old))),
         (schema.deliveries, schema.deliveries.c.announcement_id.in_(finished)),

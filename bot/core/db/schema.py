@@ -131,7 +131,7 @@ announcements = Table(
     Column("reporter_until", Double),
     Column("progress_message_id", BigInteger),
     Column("reported", Boolean, nullable=False, default=False),  # the final report went out
-    # the story of a delivery a stop or a crash interrupted, for the final report (0003)
+    # the story of a delivery a stop or a crash interrupted, for the final report (0004)
     Column("interruptions", Integer, nullable=False, default=0, server_default="0"),
     Column("interrupted_at", Double),  # the last interruption: when sending stopped
     Column("interrupted_done", Integer),  # … and how many recipients had their outcome by then
@@ -172,9 +172,22 @@ feedback_questions = Table(  # unanswered questions, for /report and 转人工
     Column("text", Text, nullable=False),
     Column("norm", Text, nullable=False),  # the normalised text: spellings of one question group together
     Column("created_at", Double, nullable=False),
-    Index(None, "created_at", "norm"),  # /report: the window, grouped (covering)
-    Index(None, "norm", "created_at"),  # /report: the latest wording of a question
+    Index(None, "created_at", "norm", "id"),  # /report: the window, grouped, and each group's latest row
     Index(None, "chat_id", "message_id"),  # 转人工: the question an unsure answer was for
+)
+
+feedback_answers = Table(  # answered questions and the answer they got: the ❓ menu's most asked, 转人工 after 👎
+    "feedback_answers",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ref", String(128), nullable=False),
+    Column("created_at", Double, nullable=False),
+    Index(None, "created_at", "ref", "user_id"),  # the most asked of the week (covering)
+    Index(None, "chat_id", "message_id"),  # 转人工: the question an answer was for
 )
 
 feedback_votes = Table(  # 👍/👎; a member's later vote on the same answer replaces the earlier one
@@ -186,19 +199,9 @@ feedback_votes = Table(  # 👍/👎; a member's later vote on the same answer r
     Column("ref", String(128), nullable=False),
     Column("vote", String(4), nullable=False),
     Column("created_at", Double, nullable=False),
-    Column("question", Text),  # what the member had asked (0003); NULL when it is not known
+    Column("question", Text),  # what the member had asked (0004); NULL when it is not known
     Column("norm", Text),  # … normalised, so /report groups its spellings together
     Index(None, "created_at", "ref", "vote"),
-)
-
-feedback_answers = Table(  # the question each answer with 👍/👎 answered, so a vote can say what was asked (0003)
-    "feedback_answers",
-    metadata,
-    Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("message_id", BigInteger, primary_key=True, autoincrement=False),  # the answer's message
-    Column("question", Text, nullable=False),
-    Column("created_at", Double, nullable=False),
-    Index(None, "created_at"),
 )
 
 handoffs = Table(

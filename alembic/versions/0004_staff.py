@@ -1,7 +1,7 @@
-"""staff: the story of an interrupted delivery; the question behind each vote
+"""staff: the story of an interrupted delivery; the question behind each vote (on feedback_votes)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,22 +28,9 @@ def upgrade() -> None:
     with op.batch_alter_table("feedback_votes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("question", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("norm", sa.Text(), nullable=True))
-    op.create_table(
-        "feedback_answers",
-        sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("message_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("question", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.Double(), nullable=False),
-        sa.PrimaryKeyConstraint("chat_id", "message_id", name=op.f("pk_feedback_answers")),
-    )
-    with op.batch_alter_table("feedback_answers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_feedback_answers_created_at"), ["created_at"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("feedback_answers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_feedback_answers_created_at"))
-    op.drop_table("feedback_answers")
     with op.batch_alter_table("feedback_votes", schema=None) as batch_op:
         batch_op.drop_column("norm")
         batch_op.drop_column("question")

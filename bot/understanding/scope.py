@@ -1,0 +1,182 @@
+"""What a question names, against what the knowledge covers.
+
+A search engine always finds *something*: asked about 劳动法第四十四条 it finds 工会法 art. 44, asked
+about Jiangsu's model workers it finds Heilongjiang's. A wrong answer under a source line is the
+worst thing this bot can give, so before an answer is trusted this module reads what the question
+names — another law, a place, a foreign country, a subject the sources do not treat, a year after
+the newest source — and compares it with ``content/scope.json`` (the places and systems whose
+facts some entries hold) and the knowledge itself. A mismatch becomes a ``Gap``: the engine then
+says plainly what is not covered, what it does hold, and where to ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.core.content_models import Region, ScopeFile
+from bot.core.knowledge import Knowledge
+from bot.understanding.regions import FOREIGN, Gazetteer, Place
+
+_YEAR_RE = re.compile(r"(20\d\d)\s*年")
+_ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
+_NOT_A_LAW_AFTER = ("律", "规章", "规范", "规和")  # 劳动法律法规 names no law called 劳动法
+_SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里|内|上)")  # 铁路系统的劳模
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the question names that the knowledge does not cover."""
+
+    reason: str  # "law", "foreign", "place", "subject" or "future"
+    name: str  # 劳动法 / 德国 / 江苏 / 加班费的计算 / 2026年
+    topic: str | None = None  # the topic whose holdings the reply mentions
+    article: int | None = None  # for "law": the article asked for
+
+
+@dataclass(frozen=True)
+class LawMention:
+    name: str
+    article: int | None
+    held: dict[int, str]  # article → entry id, for the few articles the knowledge quotes
+
+
+@dataclass(frozen=True)
+class _CoveredRegion:
+    region: Region
+    places: tuple[Place, ...]
+
+
+class Scope:
+    """Reads the laws, places, subjects and years a question names, and what covers them."""
+
+    def __init__(self, knowledge: Knowledge, gazetteer: Gazetteer) -> None:
+        self.file: ScopeFile = knowledge.files.scope
+        self.gazetteer = gazetteer
+        scope = self.file
+        self._our_law = sorted(scope.law_names, key=len, reverse=True)
+        self._laws = sorted(
+            ((name, law) for law in scope.other_laws for name in (law.name, *law.aliases)),
+            key=lambda nl: -len(nl[0]),
+        )
+        suffixes = "|".join(sorted(map(re.escape, scope.law_name_suffixes), key=len, reverse=True))
+        # "…法第N条" names a law even when it is not in the list (中华民国劳动基准法第30条).
+        self._law_article_re = re.compile(rf"([\u4e00-\u9fff]{{1,16}}?(?:{suffixes}))\s*第\s*(\d+)\s*条")
+        self._outside = [p for name in scope.outside for p in gazetteer.places(name)]
+        self._outside_words = [w for w in scope.outside if not gazetteer.places(w)]
+        self._regions = {
+            entry_id: _CoveredRegion(region, self._resolve(region.places))
+            for region in scope.regions
+            for entry_id in region.entries
+        }
+        # Stations are covered where the directory holds some, and where a stations entry has facts.
+        station_regions = [self._regions[e.id].places for e in knowledge.files.stations.qa if e.id in self._regions]
+        self._station_places = (
+            *self._resolve({s.city for s in knowledge.files.stations.stations}),
+            *(p for places in station_regions for p in places),
+        )
+        self._entry_words = {
+            entry_id: {w.lower() for w in (*item.entry.questions, *item.entry.keywords)}
+            for entry_id, item in knowledge.entries.items()
+        }
+        years = [
+            int(s.date[:4]) for s in (item.entry.source for item in knowledge.entries.values()) if s.date[:4].isdigit()
+        ]
+        self.latest_year = max(years, default=0)
+
+    def _resolve(self, names: Iterable[str]) -> tuple[Place, ...]:
+        return tuple(p for name in names for p in self.gazetteer.places(name))
+
+    # -- what the question names -------------------------------------------------------
+
+    def law(self, text: str) -> LawMention | None:
+        """Another law the question asks about (劳动法第44条, 劳动合同法规定…); None for ours or none.
+
+        A question that names the Trade Union Law is about it, whatever else it mentions
+        (工会法第一条说根据宪法制定).
+        """
+        if any(ours in text for ours in self._our_law):
+            return None
+        for name, law in self._laws:
+            at = text.find(name)
+            if at >= 0 and not text.startswith(_NOT_A_LAW_AFTER, at + len(name)):
+                after = _ARTICLE_AFTER_RE.match(text, at + len(name))
+                return LawMention(law.name, int(after.group(1)) if after else None, law.held)
+        match = self._law_article_re.search(text)
+        return LawMention(match.group(1), int(match.group(2)), {}) if match else None
+
+    def places(self, words: Sequence[str]) -> list[tuple[Place, ...]]:
+        return self.gazetteer.find(words)
+
+    def foreign(self, text: str, places: Sequence[tuple[Place, ...]]) -> str | None:
+        """A foreign country, or a place outside the mainland, that the question names."""
+        for mention in places:
+            if all(p.level == FOREIGN or any(p.within(o) for o in self._outside) for p in mention):
+                return mention[0].name
+        return next((w for w in (*self.file.foreign_words, *self._outside_words) if w in text), None)
+
+    def future(self, text: str) -> str | None:
+        """A year after the newest source, or a word such as 明年: the knowledge cannot know."""
+        for match in _YEAR_RE.finditer(text):
+            if int(match.group(1)) > self.latest_year:
+                return f"{match.group(1)}年"
+        return next((w for w in self.file.future_words if w in text), None)
+
+    def subject(self, text: str, top_ref: str | None) -> str | None:
+        """A subject the sources do not treat (加班费怎么算), unless the best entry is about it."""
+        own = self._entry_words.get(top_ref.partition(":")[2], set()) if top_ref else set()
+        for subject in self.file.subjects:
+            words = [w for w in subject.words if w in text]
+            if not words or (subject.asks and not any(a in text for a in subject.asks)):
+                continue
+            if subject.asks or not all(any(w in q for q in own) for w in words):
+                return subject.label
+        return None
+
+    def topic_named(self, topic: str, text: str) -> bool:
+        return any(w in text for w in self.file.topic_words.get(topic, ()))
+
+    # -- what covers it ----------------------------------------------------------------
+
+    def regional(self, ref: str) -> bool:
+        """True when the entry's facts hold in one region only (not national)."""
+        return ref.partition(":")[2] in self._regions
+
+    def uncovered_place(self, ref: str, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
+        """The first place named that the entry behind ``ref`` does not hold facts for."""
+        covered = self._regions.get(ref.partition(":")[2])
+        if covered is None:
+            return None  # national: the law and national policies hold everywhere on the mainland
+        return self._first_uncovered(covered.places, covered.region.systems, places, text)
+
+    def uncovered_system(self, ref: str, text: str) -> str | None:
+        """An employer system the question names (铁路系统的劳模) when the entry holds for another only."""
+        covered = self._regions.get(ref.partition(":")[2])
+        if covered is None or not covered.region.systems:
+            return None
+        for match in _SYSTEM_RE.finditer(text):
+            if not any(s in match.group(1) for s in covered.region.systems):
+                return match.group(1)
+        return None
+
+    def local_gap(self, topic: str, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
+        """A place named in a topic whose programmes are local (劳模待遇, 工会贷款): a national entry
+        does not answer "浙江的劳模有什么待遇" unless the question names a national programme."""
+        covered = self.file.topics.get(topic)  # type: ignore[call-overload]
+        if covered is None or not covered.local or any(w in text for w in covered.national):
+            return None
+        return places[0][0].short
+
+    def uncovered_station_place(self, places: Sequence[tuple[Place, ...]], text: str) -> str | None:
+        return self._first_uncovered(self._station_places, (), places, text)
+
+    @staticmethod
+    def _first_uncovered(
+        held: Sequence[Place], systems: Sequence[str], places: Sequence[tuple[Place, ...]], text: str
+    ) -> str | None:
+        system_named = not systems or any(s in text for s in systems)
+        for mention in places:
+            if not any(p == h or h.within(p) or (p.within(h) and system_named) for p in mention for h in held):
+                return mention[0].short
+        return None

@@ -1,0 +1,231 @@
+"""Knowing what the knowledge does not cover: other laws, places, countries, subjects, years."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.channels.ask import answer_json
+from bot.core.content_loader import ContentError, load_content
+from bot.core.i18n import gettext_for
+from bot.understanding.engine import Engine, Kind
+from bot.understanding.render import render_answer
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def plain(engine: Engine, text: str, locale: str = "zh_Hans") -> str:
+    return render_answer(engine.answer(text), gettext_for(locale)).plain()
+
+
+def assert_not_covered(engine: Engine, text: str, reason: str, name: str) -> None:
+    answer = engine.answer(text)
+    assert (answer.kind, answer.topic, answer.sources) == (Kind.NOT_COVERED, "unknown", ())
+    assert (answer.detail, answer.data["name"]) == (reason, name)
+    rendered = render_answer(answer, gettext_for("zh_Hans")).plain()
+    assert "省会区号-12351" in rendered  # where to ask, every time
+    assert "010-12351" in rendered
+    assert "中国新闻网" in rendered  # ... with its source
+
+
+@pytest.mark.parametrize(
+    ("text", "law"),
+    [
+        ("劳动法第四十四条是啥", "劳动法"),
+        ("劳动合同法第四十条讲什么", "劳动合同法"),
+        ("宪法第一条是什么内容", "宪法"),
+        ("中華民國勞動基準法第三十條", "劳动基准法"),
+        ("香港雇佣条例第十条", "香港雇佣条例"),  # not in the list: "…条例第N条" names a law
+        ("安全生产法规定了哪些安全培训", "安全生产法"),  # no article: nothing of it is held
+    ],
+)
+def test_another_laws_article_is_never_answered_with_ours(engine: Engine, text: str, law: str) -> None:
+    assert_not_covered(engine, text, "law", law)
+    assert "工会法的全文" in plain(engine, text)
+
+
+def test_another_laws_article_we_quote_is_answered_by_its_entry(engine: Engine) -> None:
+    answer = engine.answer("劳动法第六条")
+    assert (answer.kind, answer.ref) == (Kind.ENTRY, "qa:ben-law-basis")
+    assert "劳动法第六条" in answer.text
+    assert any(s.publication.startswith("中华人民共和国劳动法") and s.article == 6 for s in answer.sources)
+
+
+def test_our_law_named_with_another_is_ours(engine: Engine) -> None:
+    assert engine.answer("工会法第44条").ref == "art:44"
+    assert engine.answer("工会法第一条说根据宪法制定是什么意思").kind is not Kind.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("江苏的劳模去景区免门票吗", "江苏"),
+        ("广东省劳模看病有没有绿色通道", "广东"),
+        ("大连工会有无息借款吗", "大连"),
+        ("哈尔滨的劳模坐公交免费吗", "哈尔滨"),  # inside 黑龙江, but the policy is the forestry system's
+    ],
+)
+def test_a_place_the_best_entry_does_not_hold_is_said_plainly(engine: Engine, text: str, place: str) -> None:
+    assert_not_covered(engine, text, "place", place)
+    answer = engine.answer(text)
+    assert answer.suggestions  # what we do hold, one tap away
+    rendered = plain(engine, text)
+    assert f"还没有{place}的" in rendered
+    assert "资料里有的是" in rendered
+
+
+@pytest.mark.parametrize(
+    "text", ["黑龙江林业系统的劳模去景区要门票吗", "哈尔滨林业局的劳模看病挂号要钱吗", "抚顺工会无息借款谁能申请"]
+)
+def test_a_place_the_entry_holds_is_answered(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.kind is Kind.ENTRY
+    assert answer.sources
+
+
+def test_a_place_without_stations_gets_the_map_help_and_no_sources(engine: Engine) -> None:
+    answer = engine.answer("杭州哪里有工会驿站")
+    assert (answer.kind, answer.sources) == (Kind.NOT_COVERED, ())
+    rendered = plain(engine, "杭州哪里有工会驿站")
+    assert "还没有杭州的站点" in rendered
+    assert "高德" in rendered  # the national way to find one
+    assert engine.answer("海口龙华区的站点").kind is Kind.STATIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("日本的劳动组合和中国工会有啥区别", "日本"), ("How do unions in Germany negotiate wages?", "德国")],
+)
+def test_another_country_is_not_covered(engine: Engine, text: str, place: str) -> None:
+    assert_not_covered(engine, text, "foreign", place)
+
+
+def test_the_article_on_foreign_unions_is_still_answered(engine: Engine) -> None:
+    assert engine.answer("全国总工会和外国工会交往讲什么原则").ref == "art:9"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("加班费按几倍算", "加班费的计算"),
+        ("信用卡逾期了怎么办", "个人借贷和信用卡"),
+        ("产假有多少天", "假期的天数和待遇"),
+    ],
+)
+def test_a_subject_the_sources_do_not_treat_is_not_guessed(engine: Engine, text: str, subject: str) -> None:
+    assert_not_covered(engine, text, "subject", subject)
+
+
+def test_a_subject_word_the_best_entry_is_about_is_answered(engine: Engine) -> None:
+    answer = engine.answer("我老婆有房贷 还能申请创业担保贷款吗")
+    assert answer.kind is Kind.ENTRY
+    assert "住房贷款" in answer.text
+
+
+def test_a_year_after_the_newest_source_is_not_covered(engine: Engine) -> None:
+    assert_not_covered(engine, "2030年全国工会驿站有多少个", "future", "2030年")
+
+
+def test_the_ask_contract_of_a_not_covered_answer(engine: Engine) -> None:
+    result = answer_json(engine.answer("劳动法第四十四条是啥"))
+    assert set(result) == {"topic", "answer", "sources", "confidence", "suggestions"}
+    assert (result["topic"], result["sources"]) == ("unknown", [])
+    assert "劳动法" in result["answer"]
+
+
+def test_a_not_covered_reply_follows_the_readers_language(engine: Engine) -> None:
+    assert "Our sources" in plain(engine, "劳动法第四十四条是啥", "en")
+    assert "資料裡沒有" in plain(engine, "劳动法第四十四条是啥", "zh_Hant")
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("What does Article 43 of the Trade Union Law say about union funds?", "art:43"),
+        ("Can a delivery rider join the union?", "qa:law-new-forms"),
+        ("Who can apply for the Fushun union's interest-free loans?", "qa:loan-fushun-who"),
+        ("公司無端端炒我魷魚 工會可唔可以幫手", "qa:law-dismissal"),  # Cantonese
+    ],
+)
+def test_english_and_cantonese_reach_the_same_knowledge(engine: Engine, text: str, ref: str) -> None:
+    answer = engine.answer(text)
+    assert answer.kind in (Kind.ENTRY, Kind.ARTICLE, Kind.UNSURE)
+    assert ref in (answer.ref, *(s.ref for s in answer.suggestions[:2]))  # the answer, or offered first
+
+
+def test_the_hotline_is_cited_wherever_an_answer_gives_it(engine: Engine) -> None:
+    answer = engine.answer("单位没有工会怎么办")
+    assert "省会区号-12351" in answer.text
+    assert any(s.publication == "中国新闻网" and s.date == "2023-09-28" for s in answer.sources)
+
+
+def test_an_undated_source_says_so(engine: Engine) -> None:
+    answer = engine.answer_ref("qa:loan-hubei")
+    assert answer is not None
+    assert "年份未标" in render_answer(answer, gettext_for("zh_Hans")).plain()
+
+
+def test_every_article_is_reached_by_at_least_two_ways_of_asking(engine: Engine) -> None:
+    law = engine.knowledge.law
+    for article in law.articles:
+        reached = 0
+        for question in article.questions:
+            answer = engine.answer(question)
+            entry = engine.knowledge.entries.get((answer.ref or "").removeprefix("qa:"))
+            if answer.ref == f"art:{article.number}" or (
+                entry is not None and article.number in (*entry.entry.articles, entry.entry.source.article)
+            ):
+                reached += 1
+        assert reached >= 2, f"article {article.number}: {reached} of {article.questions}"
+
+
+def test_scope_naming_an_unknown_entry_stops_start_up(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    scope = json.loads((content / "scope.json").read_text(encoding="utf-8"))
+    scope["regions"][0]["entries"].append("no-such-entry")
+    (content / "scope.json").write_text(json.dumps(scope, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"scope\.json: entry regions \(黑龙江省林业系统\).*no-such-entry"):
+        load_content(content)
+
+
+def test_a_misspelt_scope_field_stops_start_up(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    scope = json.loads((content / "scope.json").read_text(encoding="utf-8"))
+    scope["subjects"][0]["wrods"] = scope["subjects"][0].pop("words")
+    (content / "scope.json").write_text(json.dumps(scope, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"scope\.json: entry subjects\[0\]"):
+        load_content(content)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("浙江劳模有什么待遇", "浙江"),
+        ("成都市总工会创业贷款怎么申请", "成都"),
+        ("铁路系统的劳模去景区免门票吗", "铁路系统"),
+    ],
+)
+def test_local_programmes_are_not_answered_by_national_ones_or_another_system(
+    engine: Engine, text: str, place: str
+) -> None:
+    assert_not_covered(engine, text, "place", place)
+
+
+def test_a_national_programme_named_with_a_place_is_answered(engine: Engine) -> None:
+    answer = engine.answer("我在广州 能申请创业担保贷款吗")
+    assert (answer.kind, answer.topic) == (Kind.ENTRY, "loans")
+
+
+@pytest.mark.parametrize("text", ["劳动法规定每天工作几个小时", "宪法规定公民有哪些权利"])
+def test_another_law_named_with_what_its_quoting_entry_does_not_hold(engine: Engine, text: str) -> None:
+    assert engine.answer(text).kind is Kind.NOT_COVERED
+
+
+def test_words_that_only_look_like_a_law_or_a_greeting(engine: Engine) -> None:
+    assert engine.answer("公司违反劳动法律法规怎么办").kind is not Kind.NOT_COVERED  # 劳动法律 is not 劳动法
+    assert engine.answer("How many union service stations are there in China?").topic == "stations"  # not "hi"
