@@ -49,19 +49,19 @@ def serve() -> None:
     from bot.core.settings import Settings
     from bot.services import build_services
 
-    services = build_services(Settings.from_env())
     rates = Rates(UNLIMITED, int(UNLIMITED), UNLIMITED, int(UNLIMITED))
 
     async def main() -> None:
+        services = await build_services(Settings.from_env())
         runner = web.AppRunner(build_app(services, rates=rates), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
         print(runner.addresses[0][1], flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         await runner.cleanup()
+        await services.close()
 
     asyncio.run(main())
-    services.close()
 
 
 @contextmanager

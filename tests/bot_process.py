@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +49,28 @@ async def status_of(data_dir: Path, announcement_id: str, database_url: str | No
         return await Announcements(store, Subscriptions(store, Options.load(ROOT / "content"))).status(announcement_id)
     finally:
         await store.close()
+
+
+Answer = Any  # what a fake Bot API behaviour returns: a response, a result, or None for the default
+OnSend = Callable[[int, dict[str, Any]], Awaitable[Answer]]
+
+
+def sends_to(members: range, on_send: OnSend) -> Callable[[str, dict[str, Any]], Awaitable[Answer]]:
+    """A fake Bot API behaviour: an idle short long-poll, and ``on_send(chat, params)`` for each message to a member.
+
+    Everything else (the staff's messages, edits) gets the server's default answer.
+    """
+
+    async def behaviour(method: str, params: dict[str, Any]) -> Answer:
+        if method == "getUpdates":
+            await asyncio.sleep(0.2)  # nobody writes to the bot here
+            return []
+        chat = int(params.get("chat_id", 0) or 0)
+        if method == "sendMessage" and chat in members:
+            return await on_send(chat, params)
+        return None
+
+    return behaviour
 
 
 def start_bot(

@@ -11,10 +11,10 @@ import pytest
 
 from bot.core.settings import Settings
 from bot.services import Services
-from bot.staff.handoff import HANDOFFS
 from tests.calls import buttons, to_chat
 from tests.conftest import ChatDriver, texts
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, user
+from tests.sql import rows
 from tests.test_handoff import MEMBER, STAFF_CHAT, ask, staff_message
 from tests.test_loan_flow import reach
 
@@ -150,18 +150,18 @@ async def test_a_long_question_reaches_staff_whole_and_any_part_can_be_answered(
     assert all(len(p) <= 4096 for p in parts)
     assert "".join(parts).count("工资被拖欠了怎么办。") == 409
     assert "请直接回复" in parts[-1]
-    keys = sorted(bot_services.store.all(HANDOFFS))
-    assert len(keys) == len(parts)
-    last_part = int(keys[-1].split(":")[1])
+    posted = rows(bot_services.settings.data_dir, "SELECT staff_message_id FROM handoffs ORDER BY staff_message_id")
+    assert len(posted) == len(parts)
+    last_part = posted[-1][0]
     calls = await chat.feed(staff_message("收到，请来工会一趟", last_part))
     assert "收到，请来工会一趟" in to_chat(calls, MEMBER)[0]["text"]
 
 
 async def test_a_long_staff_reply_reaches_the_member_whole(chat: ChatDriver, bot_services: Services) -> None:
     await chat.send("/human 加班费怎么算")
-    [key] = bot_services.store.all(HANDOFFS)
+    [(staff_message_id,)] = rows(bot_services.settings.data_dir, "SELECT staff_message_id FROM handoffs")
     reply = "按劳动法规定。" * 585  # 4,095 characters: with its header over one message
-    calls = await chat.feed(staff_message(reply, int(key.split(":")[1])))
+    calls = await chat.feed(staff_message(reply, staff_message_id))
     relayed = [p["text"] for p in to_chat(calls, MEMBER)]
     assert len(relayed) == 2
     assert "".join(relayed).count("按劳动法规定。") == 585

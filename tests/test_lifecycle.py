@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from sqlalchemy import update
 
 from bot.core.db.schema import announcements
@@ -21,7 +20,7 @@ from bot.core.storage import open_store
 from bot.services import Services
 from handlers.app import build_application
 from handlers.staff.broadcast import schedule_announcement
-from tests.bot_process import ADMIN, prepare, start_bot, status_of, stop_bot, until
+from tests.bot_process import ADMIN, prepare, sends_to, start_bot, status_of, stop_bot, until
 from tests.fake_bot_api import FakeBotAPI
 from tests.sql import scalar
 
@@ -34,17 +33,11 @@ def reports(api: FakeBotAPI, fragment: str) -> list[str]:
 
 
 def count_members(received: Counter[int]) -> Any:
-    async def behaviour(method: str, params: dict[str, Any]) -> web.Response | list[Any] | None:
-        if method == "getUpdates":
-            await asyncio.sleep(0.2)
-            return []
-        chat = int(params.get("chat_id", 0) or 0)
-        if method == "sendMessage" and chat in MEMBERS:
-            await asyncio.sleep(0.05)  # a Bot API round trip: messages are in flight when the signal comes
-            received[chat] += 1
-        return None
+    async def on_send(chat: int, params: dict[str, Any]) -> None:
+        await asyncio.sleep(0.05)  # a Bot API round trip: messages are in flight when the signal comes
+        received[chat] += 1
 
-    return behaviour
+    return sends_to(MEMBERS, on_send)
 
 
 @pytest.mark.slow

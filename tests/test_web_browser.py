@@ -21,12 +21,12 @@ HAIKOU = {"latitude": 20.03, "longitude": 110.33}
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def chat_url(tmp_path: Path, production_engine: tuple[Engine, StationDirectory]) -> AsyncIterator[str]:
-    services = build_services(Settings(data_dir=tmp_path / "data", content_dir=CONTENT), production_engine)
+    services = await build_services(Settings(data_dir=tmp_path / "data", content_dir=CONTENT), production_engine)
     try:
         async with running(build_app(services, env={"WEB_SESSION_SECRET": "browser-tests"})) as server:
             yield server.url + "/"
     finally:
-        services.close()
+        await services.close()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,11 @@ from bot.channels.web.server import build_app
 from bot.channels.web.session import COOKIE, KEY_FILE
 from bot.core.settings import Settings
 from bot.services import Services, build_services
-from bot.staff.handoff import HANDOFFS
 from bot.stations.directory import StationDirectory
 from bot.understanding.engine import Engine
 from tests.channel_serving import Running, running
 from tests.conftest import CONTENT
+from tests.sql import rows
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 SECRET = "web-session-secret-for-tests"
@@ -46,11 +46,11 @@ class Forward:
 
 
 @pytest.fixture
-def web_services(tmp_path: Path, production_engine: tuple[Engine, StationDirectory]) -> Iterator[Services]:
+async def web_services(tmp_path: Path, production_engine: tuple[Engine, StationDirectory]) -> AsyncIterator[Services]:
     settings = Settings(data_dir=tmp_path / "data", content_dir=CONTENT, staff_chat_id=-100123)
-    services = build_services(settings, production_engine)
+    services = await build_services(settings, production_engine)
     yield services
-    services.close()
+    await services.close()
 
 
 class Client:
@@ -161,13 +161,13 @@ async def test_the_conversation_survives_a_reload_and_a_restart(start: Start, we
     client = await start()
     await client.send({"q": "工会法第6条"})
     cookies = client.http.cookie_jar.filter_cookies(URL(client.server.url))
-    web_services.close()
-    restarted = build_services(replace(web_services.settings), None)
+    await web_services.close()
+    restarted = await build_services(replace(web_services.settings), None)
     try:
         again = await start(restarted, cookies=cookies)
         state = await again.state()
     finally:
-        restarted.close()
+        await restarted.close()
     bodies = [m["body"] for m in state["messages"]]
     assert "工会法第6条" in bodies
     assert any("第六条" in (m.get("heading") or "") for m in state["messages"])
@@ -185,7 +185,7 @@ async def test_looking_stores_nothing(start: Start, web_services: Services) -> N
     for _ in range(3):
         async with aiohttp.ClientSession(client.server.url) as fresh, fresh.get("/chat/state") as resp:
             assert (await resp.json())["messages"][0]["chips"]  # the welcome with the menu
-    assert web_services.store.all("channel_state") == {}
+    assert rows(web_services.settings.data_dir, "SELECT * FROM member_state") == []
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ async def test_posts_without_the_csrf_token_or_from_another_site_are_refused(
     assert status == 403, why
     assert body["error"]["code"] == "forbidden"
     assert "刷新" in body["error"]["message"]
-    assert web_services.store.all("channel_state") == {}
+    assert rows(web_services.settings.data_dir, "SELECT * FROM member_state") == []
 
 
 async def test_a_post_without_a_session_cookie_is_refused(start: Start) -> None:
@@ -375,8 +375,9 @@ async def test_handoff_goes_to_staff_and_the_reply_comes_back(start: Start, web_
     assert "刷新" not in told["body"]
     assert len(forward.posted) == 1
     assert "怎么办理离婚" in forward.posted[0]
-    assert len(web_services.store.all(HANDOFFS)) == 1
-    assert len(web_services.store.all(CHANNEL_HANDOFFS)) == 1
+    data_dir = web_services.settings.data_dir
+    assert rows(data_dir, "SELECT count(*) FROM handoffs") == [(1,)]
+    assert rows(data_dir, "SELECT count(*) FROM member_state WHERE channel = ?", CHANNEL_HANDOFFS) == [(1,)]
     again = await client.bot({"handoff": unsure["id"]})
     assert "已经转给" in again["body"]
     assert len(forward.posted) == 1

@@ -11,6 +11,7 @@ import pytest
 from bot.channels.wechat.protocol import signature
 from tests.fake_bot_api import BOT_ID
 from tests.serving import serving
+from tests.sql import rows
 
 STAFF_CHAT = -100777
 STAFF = 9000
@@ -50,7 +51,7 @@ async def test_the_telegram_process_serves_the_chat_and_relays_staff_replies(
             assert int(posted["chat_id"]) == STAFF_CHAT
             assert "怎么办理离婚" in posted["text"]
 
-            staff_message_id = int(next(iter(running.services.store.all("handoffs"))).split(":")[1])
+            [(staff_message_id,)] = rows(running.services.settings.data_dir, "SELECT staff_message_id FROM handoffs")
             running.fake_api.push_update(staff_reply("请到区工会咨询。", staff_message_id))
             sent = await running.fake_api.wait_for("sendMessage", 2)
             assert sent[1]["text"] == "✅ 已转达给职工。"

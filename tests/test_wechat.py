@@ -6,7 +6,7 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +102,12 @@ class WeChatServer:
 
 
 @pytest.fixture
-def wechat_services(tmp_path: Path, production_engine: tuple[Engine, StationDirectory]) -> Iterator[Services]:
-    services = build_services(Settings(data_dir=tmp_path / "data", content_dir=CONTENT), production_engine)
+async def wechat_services(
+    tmp_path: Path, production_engine: tuple[Engine, StationDirectory]
+) -> AsyncIterator[Services]:
+    services = await build_services(Settings(data_dir=tmp_path / "data", content_dir=CONTENT), production_engine)
     yield services
-    services.close()
+    await services.close()
 
 
 async def _serve(services: Services, config: WeChatConfig) -> AsyncIterator[Running]:

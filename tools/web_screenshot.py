@@ -42,7 +42,7 @@ async def converse(page: Page) -> None:
 
 async def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as data:
-        services = build_services(Settings(data_dir=Path(data)))
+        services = await build_services(Settings(data_dir=Path(data)))
         runner = web.AppRunner(build_app(services, env={}), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -58,7 +58,7 @@ async def main(target: Path) -> None:
                 await browser.close()
         finally:
             await runner.cleanup()
-            services.close()
+            await services.close()
 
 
 if __name__ == "__main__":

@@ -49,3 +49,5 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     # httpx logs every request URL, which contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic narrates every start-up's migration check; the store logs one line when it upgrades.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

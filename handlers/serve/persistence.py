@@ -4,10 +4,12 @@ user_data, chat_data, conversation states (unfinished questionnaires) and the ca
 cache are rows of ``bot/core/db/bot_state.py``, as JSON, never pickles. ``bot_data`` is not
 persisted: it holds the live ``Services`` object, rebuilt at every start.
 
-Nothing is loaded wholesale at start-up. For each update the member's own rows are read
-(PTB's ``refresh_user_data`` / ``refresh_chat_data``, and ``refresh_conversations`` for the
-persistent ConversationHandlers, which PTB has no hook for), so with several instances
-behind one load balancer a questionnaire started on one goes on on another. After each
+Nothing is loaded wholesale at start-up but the open conversation states. On a shared store
+(PostgreSQL) the member's own rows are read for each update (PTB's ``refresh_user_data`` /
+``refresh_chat_data``, and ``refresh_conversations`` for the persistent ConversationHandlers,
+which PTB has no hook for), so with several instances behind one load balancer a questionnaire
+started on one goes on on another. On SQLite this process is the only writer (the writer lock),
+so a member's rows are read once, at their first update, and memory is the truth after that. After each
 update its changes are written in one transaction (``FlushingApplication``); unchanged data
 is not rewritten, so a question costs no write. A write that fails (disk full, database
 away) stays queued and is retried with the next update; until then the queued value, not
@@ -63,6 +65,7 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         self._rows = BotState(store)
         self._stored: dict[tuple[str, Any], bytes] = {}  # what each row holds, to skip no-op writes
         self._pending = Changes()
+        self._shared = store.shared  # other instances write the same rows: read them for every update
 
     # -- loading: per update, not at start-up -------------------------------------------
 
@@ -88,12 +91,19 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         return {tuple(json.loads(key)): state for key, state in states.items()}
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
-        if user_id not in self._pending.user_data:
+        if self._stale("user", user_id, self._pending.user_data):
             await self._refresh("user", user_id, user_data, self._rows.user_data)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
-        if chat_id not in self._pending.chat_data:
+        if self._stale("chat", chat_id, self._pending.chat_data):
             await self._refresh("chat", chat_id, chat_data, self._rows.chat_data)
+
+    def _stale(self, kind: str, key: Any, pending: dict[Any, Any]) -> bool:
+        """Whether memory may be behind the store: always when shared, else until first read or written.
+
+        A queued (unwritten) change is newer than the store either way.
+        """
+        return key not in pending and (self._shared or (kind, key) not in self._stored)
 
     async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
         """``bot_data`` holds the live services: nothing to read."""
@@ -112,8 +122,11 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         """Load this update's state of every persistent ConversationHandler (another instance may have moved it).
 
         PTB keeps conversation states in the handler's memory and offers no refresh hook for
-        them, so this sets the handler's entry for the update's key directly.
+        them, so this sets the handler's entry for the update's key directly. Without other
+        writers (SQLite) memory is the truth: PTB loaded the open states at start-up.
         """
+        if not self._shared:
+            return
         found: dict[ConversationRef, tuple[ConversationHandler, ConversationKey]] = {}  # type: ignore[type-arg]
         for group in application.handlers.values():
             for handler in group:

@@ -48,9 +48,13 @@ def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
 
 
 async def upgrade(store: Store) -> tuple[str | None, str | None]:
-    """Apply every migration not yet applied; (revision before, revision after)."""
+    """Apply every migration not yet applied; (revision before, revision after).
+
+    Upgrading a store that holds data is logged; creating a new one is not news.
+    """
     async with store.begin() as connection:
         before, after = await connection.run_sync(_upgrade)
     if before != after:
-        log.info("store %s migrated from %s to %s", store.url, before or "empty", after)
+        level = logging.INFO if before else logging.DEBUG
+        log.log(level, "store %s migrated from %s to %s", store.url, before or "empty", after)
     return before, after
