@@ -1,22 +1,44 @@
-"""The engine must answer ≥95% of the realistic question set with the right topic and key facts,
-and must not regress on the sets written blind to the content."""
+"""The engine must answer most of the realistic question set with the right topic and key facts,
+and must not regress on the sets written blind to the content.
+
+Since the calibrated confidence (bot/understanding/calibration.py) an answer is given as sure only
+when it is very likely right, so some questions answered before are now unsure replies whose first
+suggestion is right: accuracy floors went down, the confident-wrong ceilings down much further.
+Figures measured when the calibration landed; floors a little below, ceilings a little above.
+"""
 
 from bot.understanding.engine import Engine
-from tests.eval.scoring import BLIND_DEV, BLIND_TEST, HOLDOUT, evaluate, load_cases, report
+from tests.eval.scoring import (
+    BLIND2_DEV,
+    BLIND2_TEST,
+    BLIND_DEV,
+    BLIND_TEST,
+    HOLDOUT,
+    Report,
+    evaluate,
+    load_cases,
+    report,
+)
 
-TARGET = 0.95
-HOLDOUT_FLOOR = 0.75  # measured 78.8% when the set was written; guards against regressions
-# The blind set's dev half, measured when the scope checks and the coverage work landed:
-# accuracy 95.2%, confident-wrong 1.2%, honest on not-covered 100%. Floors a little below.
-BLIND_DEV_ACCURACY = 0.93
+TARGET = 0.92  # own questions: measured 94.1%
+HOLDOUT_FLOOR = 0.76  # measured 78.8%
+# Round one's blind set. Its test half was reported once and has been tuned on since.
+BLIND_DEV_ACCURACY = 0.87  # measured 89.6%, confident-wrong 0.4%, honest 100%
 BLIND_DEV_CONFIDENT_WRONG = 0.02
 BLIND_DEV_HONEST = 0.95
-# The test half, run once at the end of that work (never tuned on): accuracy 80.2%,
-# confident-wrong 8.9%, honest on not-covered 71.4%, short of the issue's 95% / 1% / 95%.
-# These floors only catch regressions.
-BLIND_TEST_ACCURACY = 0.78
-BLIND_TEST_CONFIDENT_WRONG = 0.10
-BLIND_TEST_HONEST = 0.69
+BLIND_TEST_ACCURACY = 0.80  # measured 82.3%, confident-wrong 0%, honest 95.2%
+BLIND_TEST_CONFIDENT_WRONG = 0.025
+BLIND_TEST_HONEST = 0.92
+# The second blind set's dev half (its test half is run once, at the end).
+BLIND2_DEV_ACCURACY = 0.69  # measured 71.1%, confident-wrong 1.0%, honest 97.4%
+BLIND2_DEV_CONFIDENT_WRONG = 0.025
+BLIND2_DEV_HONEST = 0.94
+# Its test half, run once at the end of this work (never tuned on): accuracy 61.5%, confident-wrong
+# 3.0% (6), honest on not-covered 81.6% (31/38), unsure 72 with the first suggestion right in 51;
+# short of the issue's 95% / 1% / 95%. These floors only catch regressions.
+BLIND2_TEST_ACCURACY = 0.59
+BLIND2_TEST_CONFIDENT_WRONG = 0.035
+BLIND2_TEST_HONEST = 0.78
 
 
 def test_question_set_is_large_and_varied() -> None:
@@ -52,8 +74,32 @@ def test_blind_dev_half_does_not_regress(engine: Engine) -> None:
 def test_blind_test_half_does_not_regress(engine: Engine) -> None:
     found = report(engine, load_cases(BLIND_TEST))
     assert found.accuracy >= BLIND_TEST_ACCURACY
-    assert found.confident_wrong <= BLIND_TEST_CONFIDENT_WRONG
+    assert found.confident_wrong <= BLIND_TEST_CONFIDENT_WRONG, confidently_wrong(found)
     assert found.honest_rate >= BLIND_TEST_HONEST
+
+
+def test_second_blind_dev_half_does_not_regress(engine: Engine) -> None:
+    found = report(engine, load_cases(BLIND2_DEV))
+    assert found.accuracy >= BLIND2_DEV_ACCURACY
+    assert found.confident_wrong <= BLIND2_DEV_CONFIDENT_WRONG, confidently_wrong(found)
+    assert found.honest_rate >= BLIND2_DEV_HONEST
+
+
+def test_second_blind_test_half_does_not_regress(engine: Engine) -> None:
+    found = report(engine, load_cases(BLIND2_TEST))
+    assert found.accuracy >= BLIND2_TEST_ACCURACY
+    assert found.confident_wrong <= BLIND2_TEST_CONFIDENT_WRONG, confidently_wrong(found)
+    assert found.honest_rate >= BLIND2_TEST_HONEST
+
+
+def confidently_wrong(found: Report) -> str:
+    return "\n".join(f"{o.case.q!r} → {o.got_topic}: {o.answer[:50]!r}" for o in found.misses() if o.sure)
+
+
+def test_second_blind_set_is_split() -> None:
+    dev, test = load_cases(BLIND2_DEV), load_cases(BLIND2_TEST)
+    assert len(dev) + len(test) >= 400
+    assert not {c.q for c in dev} & {c.q for c in test}
 
 
 def test_blind_set_is_frozen_and_split() -> None:

@@ -295,6 +295,9 @@ class Subject(Strict):
     label: str = Field(min_length=1)
     words: list[str] = Field(min_length=1)
     asks: list[str] = Field(default_factory=list)  # when given, one of these must be asked too (几倍, 多少)
+    # A workplace problem (调休, 高温补贴, 社保断缴): what the union may do about it is in the law, so a
+    # question asking that, or a story mentioning it in passing, is not refused for it.
+    workplace: bool = False
 
 
 class ScopeFile(Strict):
@@ -311,6 +314,9 @@ class ScopeFile(Strict):
     topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's
     subjects: list[Subject] = Field(default_factory=list)
     future_words: list[str] = Field(default_factory=list)  # "明年": the knowledge is dated
+    # "工会能管吗": a question about what the union may do, which the law answers whatever the
+    # workplace problem (加班不给调休, 争取高温补贴) or when it happens (合同明年到期).
+    role_words: list[str] = Field(default_factory=list)
     hotline: Citation  # where to ask, closing every not-covered reply; cited in every answer stating it
 
 

@@ -8,76 +8,45 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
-from bot.core.content_models import Source
+from bot.core.chinese import to_simplified
 from bot.core.knowledge import Knowledge
+from bot.understanding.answers import Answer, Kind, Query, Ranked, Resolver, Suggestion
+from bot.understanding.calibration import Calibration, features
+from bot.understanding.gaps import not_covered
+from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
-from bot.understanding.regions import Gazetteer, Place
+from bot.understanding.regions import Gazetteer
 from bot.understanding.scope import Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
-CONFIDENT = 0.4  # below this the engine offers suggestions instead of an answer
+__all__ = ["CONFIDENT", "Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]
+
+# Every answer given as sure has at least this confidence (a ranked one the calibrated threshold,
+# far above; a look-up 1.0): for callers that tell a sure answer from a guess by its confidence.
+CONFIDENT = 0.5
+
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
+SPECIFIC_ENOUGH = 0.6  # below this share of SPECIFIC_IDF a question is never answered as sure ("劳模")
 SUGGESTIONS = 3
-QUOTED_COVERAGE = 0.45  # how much of a question about another law, its name aside, the quoting entry must match
+QUOTED_COVERAGE = 0.4  # how much of a question about another law, its name aside, the quoting entry must match
 QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
-MARGIN_WEIGHT = 0.2  # how much a runner-up scoring as well as the best entry lowers the confidence
+# A word this specific (IDF) beside the place and the station makes a question about what a curated
+# stations answer says (地图, 最美), not a request for a list.
+LISTING_IDF = 2.5
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
 _PUNCT_RE = re.compile(r"[\W_]+")
-
-
-class Kind(StrEnum):
-    ENTRY = "entry"  # a curated Q&A entry
-    ARTICLE = "article"  # a law article
-    NO_ARTICLE = "no_article"  # an article number the law does not have
-    UNSURE = "unsure"  # below the threshold: suggestions only
-    CHITCHAT = "chitchat"
-    OFF_TOPIC = "off_topic"
-    NOT_COVERED = "not_covered"  # names a law, place or subject the knowledge does not hold: say so, and who to ask
-    EMPTY = "empty"  # nothing readable in the message
-    STATIONS = "stations"  # stations near a location or in a place: the result is in ``data["found"]``
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    ref: str  # "qa:<id>" or "art:<n>": enough to answer it again without searching
-    title: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    topic: str  # law, benefits, stations, loans, faq, chitchat or unknown
-    kind: Kind
-    confidence: float
-    text: str = ""
-    title: str = ""
-    sources: tuple[Source, ...] = ()
-    suggestions: tuple[Suggestion, ...] = ()
-    ref: str | None = None
-    detail: str = ""
-    data: dict[str, Any] = field(default_factory=dict)  # flow-specific payload (e.g. stations)
-    english: str | None = None  # the entry's own English text, shown to English readers
-
-
-@dataclass(frozen=True)
-class Query:
-    raw: str
-    text: str  # normalised
-    tokens: tuple[str, ...]
-    places: tuple[tuple[Place, ...], ...] = ()  # places named, each with its possible meanings
-
-
-Resolver = Callable[[Query], Answer | None]
+_QUESTION_CUE_RE = re.compile(
+    r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +54,8 @@ class _Doc:
     ref: str
     topic: str
     title: str
+    articles: frozenset[int] = frozenset()  # the law articles it treats: an article, or those an entry cites
+    phrasings: tuple[frozenset[str], ...] = ()  # the tokens of each curated question
 
 
 class Engine:
@@ -93,13 +64,23 @@ class Engine:
     def __init__(self, knowledge: Knowledge, resolvers: Sequence[Resolver] = ()) -> None:
         self.knowledge = knowledge
         lexicon = knowledge.files.lexicon
-        self._slips = dict(sorted(lexicon.slips.items(), key=lambda kv: -len(kv[0])))
+        # Slips are matched after the text is made Simplified, so their keys are too (係唔係 → 系唔系).
+        slips = {to_simplified(wrong).lower(): right for wrong, right in lexicon.slips.items()}
+        self._slips = dict(sorted(slips.items(), key=lambda kv: -len(kv[0])))
         gazetteer = Gazetteer.load()
         self._english = English({**gazetteer.english, **lexicon.english}, set(lexicon.english_stopwords))
         self.scope = Scope(knowledge, gazetteer)
         # Off-topic words join the dictionary so that 苹果手机 stays one token and is recognised.
         self.tokenizer = Tokenizer(
             [*lexicon.words, *lexicon.off_topic], lexicon.synonyms, lexicon.stopwords, gazetteer.names
+        )
+        self._homophones = Homophones(
+            [
+                *lexicon.words,
+                *(w for group in lexicon.synonyms for w in group),
+                *(k for item in knowledge.entries.values() for k in item.entry.keywords),
+            ],
+            lexicon.stopwords,
         )
         self._topic_words = {
             self.tokenizer.canonical(w): topic for topic, words in lexicon.topic_words.items() for w in words
@@ -109,6 +90,7 @@ class Engine:
             ((p.lower(), kind) for kind, phrases in lexicon.chitchat.items() for p in phrases),
             key=lambda pk: -len(pk[0]),
         )
+        self._calibration = Calibration.load()
         self._resolvers: list[Resolver] = [self._article_lookup, *resolvers]
         self._docs, bags = self._documents()
         self._index = BM25Index(bags)
@@ -123,7 +105,9 @@ class Engine:
             for text in (*entry.questions, *entry.keywords):
                 for token in tok(text.lower()):
                     bag[token] += QUESTION_BOOST
-            docs.append(_Doc(f"qa:{entry_id}", item.topic, entry.questions[0]))
+            cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
+            phrasings = tuple(frozenset(tok(q.lower())) for q in entry.questions)
+            docs.append(_Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited), phrasings))
             bags.append(bag)
         law = self.knowledge.law
         for article in law.articles:
@@ -133,14 +117,16 @@ class Engine:
             for question in article.questions:
                 for token in tok(question.lower()):
                     bag[token] += QUESTION_BOOST
-            docs.append(_Doc(f"art:{article.number}", "law", f"工会法第{article.number}条"))
+            phrasings = tuple(frozenset(tok(q.lower())) for q in article.questions)
+            number = article.number
+            docs.append(_Doc(f"art:{number}", "law", f"工会法第{number}条", frozenset({number}), phrasings))
             bags.append(bag)
         return docs, bags
 
     # -- public API -------------------------------------------------------------------
 
     def query(self, text: str) -> Query:
-        norm = normalise(text, self._slips, self._english)
+        norm = self._homophones.correct(normalise(text, self._slips, self._english), self.tokenizer.cut)
         words = self.tokenizer.words(norm)
         places = tuple(self.scope.places(words))
         return Query(raw=text, text=norm, tokens=tuple(self.tokenizer.tokens(norm, words)), places=places)
@@ -154,12 +140,42 @@ class Engine:
             return named
         for resolver in self._resolvers:
             found = resolver(query)
-            if found is not None:
-                return found
+            if found is None:
+                continue
+            if found.kind is Kind.STATIONS:
+                if self._asks_beyond_listing(query):
+                    return self._ranked(query)  # "海口的站点在地图上能搜到吗": what a curated answer says
+                return self._listed_or_gap(found, query)
+            return found
         chit = self._chitchat_kind(query)
         if chit:
             return Answer("chitchat", Kind.CHITCHAT, 1.0, detail=chit)
         return self._ranked(query)
+
+    def _asks_beyond_listing(self, query: Query) -> bool:
+        """True when the question names something a curated stations answer holds besides the place
+        and the station itself (地图, 最美, 收费): it asks about that, not for a list."""
+        named = {t for mention in query.places for p in mention for t in self.tokenizer.tokens(p.name)}
+        station_words = self.knowledge.files.lexicon.topic_words.get("stations", ())
+        listing = {*named, *(t for w in station_words for t in self.tokenizer.tokens(w))}
+        rest = [
+            t for t in query.tokens if t not in listing and self._index.knows(t) and self._index.idf(t) >= LISTING_IDF
+        ]
+        best = self._index.search(query.tokens, limit=1)
+        return (
+            bool(best)
+            and self._docs[best[0].index].topic == "stations"
+            and any(self._index.contains(best[0].index, t) for t in rest)
+        )
+
+    def _listed_or_gap(self, found: Answer, query: Query) -> Answer:
+        """A listing that holds no station says honestly that the place has none we know of; one
+        for a "place" that is no place we know (户外干活的…) was a guess: the question is ranked."""
+        listing = found.data.get("found")
+        place = getattr(listing, "place", None)
+        if place and getattr(listing, "stations", None) == ():
+            return self._not_covered(Gap("place", place, "stations")) if query.places else self._ranked(query)
+        return found
 
     def answer_ref(self, ref: str) -> Answer | None:
         """Answer a suggestion again by its reference (a button press), without searching."""
@@ -207,7 +223,9 @@ class Engine:
                 kind = kind or phrase_kind
         if kind is None:
             return None
-        return kind if self._specificity(self.tokenizer.tokens(rest)) < 1.0 else None
+        if kind != "greeting" and not _QUESTION_CUE_RE.search(query.text):
+            return kind  # "好嘞 俺先去干活了 拜拜": a goodbye with news, not a question
+        return kind if self._specificity(self.tokenizer.tokens(rest)) < SPECIFIC_ENOUGH else None
 
     def _specificity(self, tokens: Sequence[str]) -> float:
         """How far the known words of a query single out entries: 1.0 is specific enough."""
@@ -248,17 +266,35 @@ class Engine:
         if not hits:
             return self._unsure(topic_guess, (), off_topic)
         top = hits[0]
-        confidence = self._confidence(hits, query.tokens)
+        ranked = self._judge(query, hits)
+        confidence = ranked.right
         if off_topic and top.coverage < 0.8:
-            return Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3))
-        gap = self._ranked_gap(query, hits)
+            return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
+        gap = self._place_gap(query, hits)
         if gap is not None:
-            return gap
-        if confidence >= CONFIDENT:
+            return replace(gap, ranked=ranked)
+        if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:
             related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
-            return self._resolve_doc(top, confidence, tuple(self._suggest(related)))
+            return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)
+        if ranked.uncovered >= self._calibration.honest_at:
+            return replace(self._not_covered(Gap("unmatched", ""), tuple(self._suggest(hits))), ranked=ranked)
         topic = self._docs[top.index].topic if top.coverage >= 0.3 else topic_guess
-        return self._unsure(topic, tuple(self._suggest(hits)), off_topic, confidence)
+        return replace(self._unsure(topic, tuple(self._suggest(hits)), off_topic, confidence), ranked=ranked)
+
+    @property
+    def answer_at(self) -> float:
+        """The calibrated probability at and above which a ranked answer is given as sure."""
+        return self._calibration.answer_at
+
+    def _judge(self, query: Query, hits: Sequence[Hit]) -> Ranked:
+        """The calibrated probabilities that the best entry is right, and that nothing covers the question."""
+        best = self._docs[hits[0].index]
+        linked = len(hits) > 1 and bool(best.articles & self._docs[hits[1].index].articles)
+        article = best.ref.startswith("art:")
+        found = features(self._index, hits, query.tokens, SPECIFIC_IDF, best.phrasings, article, linked)
+        ref = best.ref
+        cal = self._calibration
+        return Ranked(ref, tuple(found), cal.right.probability(found), cal.uncovered.probability(found))
 
     def _resolve_doc(self, hit: Hit, confidence: float, others: tuple[Suggestion, ...]) -> Answer:
         doc = self._docs[hit.index]
@@ -284,13 +320,6 @@ class Engine:
         votes = Counter(self._topic_words[t] for t in tokens if t in self._topic_words)
         return votes.most_common(1)[0][0] if votes else None
 
-    def _confidence(self, hits: Sequence[Hit], tokens: Sequence[str]) -> float:
-        """Coverage of the query by the best entry, discounted when the runner-up is as good
-        and when the query is too vague to single out one entry."""
-        top = hits[0]
-        margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
-        return top.coverage * (1 - MARGIN_WEIGHT + MARGIN_WEIGHT * margin) * self._specificity(tokens)
-
     # -- scope: what the question names that the knowledge does not cover ------------------
 
     def _named_gap(self, query: Query) -> Answer | None:
@@ -302,7 +331,7 @@ class Engine:
             if law.article is not None and law.article in law.held:
                 return self._entry_answer(law.held[law.article], 1.0)
             if law.article is None and self._quotes(law.name, law.held.values(), query):
-                return None  # 劳动法关于劳动模范的规定: the entry quoting it answers
+                return None  # 劳动法关于劳动模范的规定, 中国工会章程由谁制定: the entry quoting it answers
             held = tuple(
                 Suggestion(f"qa:{e}", self.knowledge.entries[e].entry.questions[0])
                 for e in dict.fromkeys(law.held.values())
@@ -316,6 +345,13 @@ class Engine:
         future = scope.future(text)
         if future is not None:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
+        best = self._index.search(query.tokens, limit=1) if scope.names_subject(text) else []
+        subject = scope.subject(text, self._docs[best[0].index].ref) if best else None
+        if subject is not None and not any(t in self._off_topic for t in query.tokens):
+            # Before the resolvers: "海口的站点几点关门" is not a listing request. A place we hold
+            # nothing for is the plainer thing to say (哈尔滨的劳模坐公交…: 哈尔滨 first).
+            hits = self._search(query) if query.places else []
+            return (hits and self._place_gap(query, hits)) or self._not_covered(Gap("subject", subject))
         if query.places and scope.topic_named("stations", text):
             place = scope.uncovered_station_place(query.places, text)
             if place is not None:
@@ -323,21 +359,26 @@ class Engine:
         return None
 
     def _quotes(self, law: str, entries: Iterable[str], query: Query) -> bool:
-        """True when, besides the law's name, the question asks what an entry quoting it holds."""
+        """True when, besides the law's name, the question asks what an entry quoting it (or a
+        Trade Union Law article naming it: 工会章程 in art. 4) holds."""
         refs = {f"qa:{e}" for e in entries}
         best = self._index.search(query.tokens, limit=1)
-        if not best or self._docs[best[0].index].ref not in refs:
+        if not best or not (self._docs[best[0].index].ref in refs or law in self._doc_text(best[0].index)):
             return False
         named = set(self.tokenizer.tokens(law))
         rest = self._index.search([t for t in query.tokens if t not in named], limit=QUOTED_DEPTH)
         return any(h.index == best[0].index and h.coverage >= QUOTED_COVERAGE for h in rest)
 
-    def _ranked_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
-        """Gaps that depend on the best entry: a subject it does not treat, a place it does not hold."""
+    def _doc_text(self, index: int) -> str:
+        kind, _, key = self._docs[index].ref.partition(":")
+        if kind == "art":
+            article = self.knowledge.law.article(int(key))
+            return article.text if article else ""
+        return self.knowledge.entries[key].entry.answer
+
+    def _place_gap(self, query: Query, hits: Sequence[Hit]) -> Answer | None:
+        """A place or employer system the best entry does not hold, or a local topic's national entry."""
         top = self._docs[hits[0].index]
-        subject = self.scope.subject(query.text, top.ref)
-        if subject is not None:
-            return self._not_covered(Gap("subject", subject))
         place = self.scope.uncovered_system(top.ref, query.text)
         if query.places and place is None:
             place = self.scope.uncovered_place(top.ref, query.places, query.text)
@@ -347,28 +388,5 @@ class Engine:
             return self._not_covered(Gap("place", place, top.topic), tuple(self._suggest(hits)))
         return None
 
-    def _not_covered(self, gap: Gap, suggestions: tuple[Suggestion, ...] | list[Suggestion] = ()) -> Answer:
-        """Say what is not covered; carry the topic's holdings and help entries for the renderer.
-
-        Topic ``unknown`` and no sources: nothing in the reply answers the question. The help
-        entries (how to find stations on a map) and the hotline keep their sources in ``data``.
-        """
-        scope = self.knowledge.files.scope
-        topic = scope.topics.get(gap.topic) if gap.topic else None
-        helps = [self.knowledge.entries[e].entry for e in (topic.help if topic else ())]
-        return Answer(
-            "unknown",
-            Kind.NOT_COVERED,
-            0.0,
-            text="\n".join(e.answer for e in helps),
-            suggestions=tuple(suggestions)[:SUGGESTIONS],
-            detail=gap.reason,
-            data={
-                "name": gap.name,
-                "article": gap.article,
-                "what": topic.what if topic else "",
-                "held": topic.held if topic else "",
-                "help_sources": tuple(e.source for e in helps),
-                "hotline": scope.hotline,
-            },
-        )
+    def _not_covered(self, gap: Gap, suggestions: Sequence[Suggestion] = ()) -> Answer:
+        return not_covered(self.knowledge, gap, tuple(suggestions)[:SUGGESTIONS])

@@ -49,10 +49,12 @@ class English:
         self._stop = stopwords
 
     def _lookup(self, phrase: str) -> str | None:
-        found = self._phrases.get(phrase)
-        if found is None and phrase.endswith("s"):  # plural or third person: wages, unions, pays
-            found = self._phrases.get(phrase[:-1]) or (phrase.endswith("es") and self._phrases.get(phrase[:-2])) or None
-        return found
+        """The phrase's Chinese, also for an inflected last word: wages, unions, moved, making, stopped."""
+        for stem in (phrase, *_stems(phrase)):
+            found = self._phrases.get(stem)
+            if found is not None:
+                return found
+        return None
 
     def to_chinese(self, text: str) -> str:
         if not text.isascii() and not any("a" <= ch <= "z" for ch in text):
@@ -86,6 +88,18 @@ class English:
                 out.append(pieces[i])
                 i += 1
         return "".join(out)
+
+
+def _stems(phrase: str) -> list[str]:
+    """Plausible uninflected forms of a phrase's last word (a light stemmer, no dictionary)."""
+    found = []
+    for ending, replacements in (("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ed", ("", "e")), ("ing", ("", "e"))):
+        if phrase.endswith(ending) and len(phrase) > len(ending) + 2:
+            base = phrase[: -len(ending)]
+            found += [base + r for r in replacements]
+            if ending in ("ed", "ing") and len(base) > 2 and base[-1] == base[-2]:
+                found.append(base[:-1])  # stopped → stop
+    return found
 
 
 def has_meaningful_text(text: str) -> bool:

@@ -22,6 +22,9 @@ from bot.understanding.regions import FOREIGN, Gazetteer, Place
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
 _NOT_A_LAW_AFTER = ("律", "规章", "规范", "规和")  # 劳动法律法规 names no law called 劳动法
+# A question this long tells a story: it names many things in passing (争取高温补贴, 今年公司…),
+# so a subject or a future word in it says what happened, not what is asked.
+STORY_CHARS = 40
 _SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里|内|上)")  # 铁路系统的劳模
 
 
@@ -29,7 +32,7 @@ _SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里
 class Gap:
     """Something the question names that the knowledge does not cover."""
 
-    reason: str  # "law", "foreign", "place", "subject" or "future"
+    reason: str  # "law", "foreign", "place", "subject", "future", or "unmatched" (nothing answers it)
     name: str  # 劳动法 / 德国 / 江苏 / 加班费的计算 / 2026年
     topic: str | None = None  # the topic whose holdings the reply mentions
     article: int | None = None  # for "law": the article asked for
@@ -80,6 +83,7 @@ class Scope:
             entry_id: {w.lower() for w in (*item.entry.questions, *item.entry.keywords)}
             for entry_id, item in knowledge.entries.items()
         }
+        self._subject_words = {w for subject in scope.subjects for w in subject.words}
         years = [
             int(s.date[:4]) for s in (item.entry.source for item in knowledge.entries.values()) if s.date[:4].isdigit()
         ]
@@ -116,19 +120,36 @@ class Scope:
                 return mention[0].name
         return next((w for w in (*self.file.foreign_words, *self._outside_words) if w in text), None)
 
+    def asks_role(self, text: str) -> bool:
+        """True when the question asks what the union may or must do (工会能管吗, 找工会有用吗)."""
+        return any(w in text for w in self.file.role_words)
+
     def future(self, text: str) -> str | None:
-        """A year after the newest source, or a word such as 明年: the knowledge cannot know."""
+        """A year after the newest source, or a word such as 明年: the knowledge cannot know.
+
+        Not when the question asks what the union may do: "合同明年到期，工会能保护我吗" is about
+        the law, which holds next year too.
+        """
         for match in _YEAR_RE.finditer(text):
             if int(match.group(1)) > self.latest_year:
                 return f"{match.group(1)}年"
+        if self.asks_role(text) or len(text) > STORY_CHARS:
+            return None
         return next((w for w in self.file.future_words if w in text), None)
+
+    def names_subject(self, text: str) -> bool:
+        """True when the text holds a word of some uncovered subject (a cheap test before ``subject``)."""
+        return any(w in text for w in self._subject_words)
 
     def subject(self, text: str, top_ref: str | None) -> str | None:
         """A subject the sources do not treat (加班费怎么算), unless the best entry is about it."""
         own = self._entry_words.get(top_ref.partition(":")[2], set()) if top_ref else set()
+        role = self.asks_role(text) or len(text) > STORY_CHARS
         for subject in self.file.subjects:
             words = [w for w in subject.words if w in text]
             if not words or (subject.asks and not any(a in text for a in subject.asks)):
+                continue
+            if subject.workplace and role:
                 continue
             if subject.asks or not all(any(w in q for q in own) for w in words):
                 return subject.label

@@ -53,6 +53,10 @@ class Tokenizer:
     def initialise(self) -> None:
         self._jieba.initialize()
 
+    def cut(self, text: str) -> list[str]:
+        """The text cut into dictionary words (not search mode): what reads as one word."""
+        return self._jieba.lcut(text, HMM=False)
+
     def words(self, text: str) -> list[str]:
         """The segments of the text as written (search mode: 哈尔滨市 and 哈尔滨), for names."""
         return [w for w in (raw.strip().lower() for raw in self._jieba.lcut_for_search(text, HMM=False)) if w]
@@ -105,6 +109,17 @@ class BM25Index:
 
     def __len__(self) -> int:
         return self._n
+
+    unseen_weight = UNSEEN_WEIGHT
+
+    def contains(self, doc: int, token: str) -> bool:
+        """True when the document holds the token (posting ids are in increasing order)."""
+        posting = self._postings.get(token)
+        if posting is None:
+            return False
+        ids = posting[0]
+        at = int(np.searchsorted(ids, doc))
+        return at < len(ids) and int(ids[at]) == doc
 
     def knows(self, token: str) -> bool:
         return token in self._idf

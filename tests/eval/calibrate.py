@@ -1,0 +1,147 @@
+"""Fit the engine's calibration (``bot/understanding/calibration.json``) on the development sets.
+
+    python -m tests.eval.calibrate [--check]
+
+For every development question that reaches ranking, the engine reports its features and its
+best entry. Two logistic models are fitted: P(the best entry answers the question), labelled by
+scoring that entry's answer against the question, and P(the knowledge does not cover it),
+labelled by the set's ``expect``. The answer threshold maximises right sure answers less
+``WRONG_COST`` times the wrong ones; the honest threshold is the lowest at which "not covered"
+replies are mostly right and take few right answers (see ``thresholds``). Never fitted on a test
+half: those are run once, at the end.
+``--check`` prints the figures without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.settings import Settings
+from bot.services import load_engine
+from bot.understanding.calibration import FEATURES, WEIGHTS
+from bot.understanding.engine import Engine, Kind
+from tests.eval.scoring import BLIND2_DEV, BLIND_DEV, BLIND_TEST, HOLDOUT, QUESTIONS, Case, load_cases, passes
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_SETS = (QUESTIONS, HOLDOUT, BLIND_DEV, BLIND_TEST, BLIND2_DEV)  # BLIND_TEST: reported in round 1, dev since
+L2 = 1.0  # ridge penalty: few features, a few hundred questions
+WRONG_COST = 12  # a wrong answer given as sure costs as much as ten right ones gain
+LOST_ANSWERS = 0.01  # share of ranked answerable questions that "not covered" may take from being right
+HONEST_PRECISION = 0.7  # share of "nothing answers this" replies that must really be not covered
+
+
+@dataclass(frozen=True)
+class Sample:
+    case: Case
+    features: tuple[float, ...]
+    right: bool  # the best entry's answer passes
+    uncovered: bool  # the question is one the knowledge does not cover
+
+
+def samples(engine: Engine, cases: list[Case]) -> list[Sample]:
+    found = []
+    for case in cases:
+        if case.topic == "chitchat":
+            continue
+        answer = engine.answer(case.q)
+        ranked = answer.ranked
+        if (
+            ranked is None
+            or answer.kind is Kind.OFF_TOPIC
+            or (answer.kind is Kind.NOT_COVERED and answer.detail != "unmatched")
+        ):
+            continue  # decided without the calibration: a look-up, a resolver, a scope gap, an off-topic word
+        uncovered = case.expect == "honest" or case.topic == "unknown"
+        top = engine.answer_ref(ranked.top)
+        right = not uncovered and top is not None and passes(case, top)
+        found.append(Sample(case, ranked.features, right, uncovered))
+    return found
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, list[float]]:
+    """L2-regularised logistic regression by Newton's method (the bias is not penalised)."""
+    design = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(design.shape[1])
+    penalty = np.eye(design.shape[1]) * L2
+    penalty[0, 0] = 0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-design @ w))
+        grad = design.T @ (p - y) + penalty @ w
+        hess = design.T @ (design * (p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return float(w[0]), [float(v) for v in w[1:]]
+
+
+def probability(model: tuple[float, list[float]], x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(model[0] + x @ np.array(model[1]))))
+
+
+def thresholds(p_right: np.ndarray, p_uncovered: np.ndarray, found: list[Sample]) -> tuple[float, float]:
+    """The answer threshold that maximises right sure answers less WRONG_COST per wrong one; then
+    the lowest "not covered" threshold whose replies are mostly right (HONEST_PRECISION) and take
+    at most LOST_ANSWERS of the answerable questions whose best entry was right."""
+    right = np.array([s.right for s in found])
+    uncovered = np.array([s.uncovered for s in found])
+    candidates = sorted({float(t) for t in np.round(p_right, 3)})
+    gains = [((p_right >= t) & right).sum() - WRONG_COST * ((p_right >= t) & ~right).sum() for t in candidates]
+    answer_at = candidates[int(np.argmax(gains))]
+    below = p_right < answer_at
+    honest_at = 1.0
+    for t in sorted({float(t) for t in np.round(p_uncovered, 3)}, reverse=True):
+        flagged = below & (p_uncovered >= t)
+        if (flagged & right).sum() > LOST_ANSWERS * (~uncovered).sum():
+            break
+        if (flagged & uncovered).sum() >= HONEST_PRECISION * flagged.sum():
+            honest_at = t
+    return answer_at, honest_at
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check", action="store_true", help="print the figures, do not write")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        engine = load_engine(Settings.from_env({"CONTENT_DIR": str(ROOT / "content"), "DATA_DIR": data_dir}))
+    found = [s for path in DEV_SETS if path.exists() for s in samples(engine, load_cases(path))]
+    x = np.array([s.features for s in found])
+    right_model = fit(x, np.array([s.right for s in found], dtype=float))
+    uncovered_model = fit(x, np.array([s.uncovered for s in found], dtype=float))
+    p_right, p_uncovered = probability(right_model, x), probability(uncovered_model, x)
+    answer_at, honest_at = thresholds(p_right, p_uncovered, found)
+    right = np.array([s.right for s in found])
+    uncovered = np.array([s.uncovered for s in found])
+    sure = p_right >= answer_at
+    honest = ~sure & (p_uncovered >= honest_at)
+    print(f"{len(found)} ranked development questions, {int(right.sum())} with the best entry right")
+    print(f"answer at P(right) ≥ {answer_at:.3f}: {int(sure.sum())} answered, {int((sure & ~right).sum())} wrong")
+    print(
+        f"not covered at P(uncovered) ≥ {honest_at:.3f}: {int(honest.sum())}, {int((honest & uncovered).sum())} right"
+    )
+    for model, weights in (("right", right_model[1]), ("uncovered", uncovered_model[1])):
+        print(f"  {model}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights, strict=True)))
+    if args.check:
+        return
+    out = {
+        "features": list(FEATURES),
+        "right": {"bias": round(right_model[0], 4), "weights": [round(w, 4) for w in right_model[1]]},
+        "uncovered": {"bias": round(uncovered_model[0], 4), "weights": [round(w, 4) for w in uncovered_model[1]]},
+        "answer_at": answer_at,
+        "honest_at": honest_at,
+        "fitted_on": [p.name for p in DEV_SETS if p.exists()],
+    }
+    WEIGHTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written {WEIGHTS.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
