@@ -87,7 +87,7 @@ async def build_services(settings: Settings, prebuilt: tuple[Engine, StationDire
         Preferences(store),
         MemberState(store),
         subscriptions,
-        Announcements(store, subscriptions),
+        Announcements(store, subscriptions, settings.union_name),
         DeliveryQueue(store, instance_name(), settings.broadcast_lease),
         Feedback(store),
         HandOffs(store, settings.staff_chat_id),

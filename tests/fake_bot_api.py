@@ -29,6 +29,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the default answer returned (the sent message, with its message_id)
 
 
 def _decode(value: str) -> Any:
@@ -115,7 +116,8 @@ class FakeBotAPI:
             return error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await self._params(request)
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
         self._new_call.set()
         if self.behaviour is not None:
             custom = self.behaviour(method, params)
@@ -127,7 +129,8 @@ class FakeBotAPI:
                 return web.json_response({"ok": True, "result": custom})
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        call.result = self._result(method, params)
+        return web.json_response({"ok": True, "result": call.result})
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:

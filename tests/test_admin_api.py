@@ -87,14 +87,17 @@ async def test_announcement_is_accepted_and_delivered(
     before = len(fake_api.of("sendMessage"))
     status, body = await post(http, {"text": "<b>通知</b>：周六工会活动", "target": "all"})
     assert status == 202
+    assert body["status"] == "sending"  # an immediate send is under way when the POST returns
+    assert body["total"] >= 1  # the recipients are frozen already
     announcement_id = body["id"]
     [sent] = [p for p in await fake_api.wait_for("sendMessage", before + 1) if p["chat_id"] == 4343]
-    assert sent["text"] == "<b>通知</b>：周六工会活动"
+    assert sent["text"] == "<b>工会通知 · 工会工作人员</b>\n\n<b>通知</b>：周六工会活动"
     async with http.get(f"/api/announcements/{announcement_id}", headers=AUTH) as resp:
         assert resp.status == 200
         progress = await resp.json()
     assert progress["id"] == announcement_id
-    assert progress["total"] == 1
+    assert progress["status"] in ("sending", "done")
+    assert progress["total"] == body["total"]
 
 
 async def test_scheduled_announcement_is_armed_not_sent(
@@ -192,7 +195,7 @@ async def test_unknown_announcement_and_route_are_json_404(http: aiohttp.ClientS
     async with http.get("/api/nothing-here", headers=AUTH) as resp:
         assert resp.status == 404
         assert (await resp.json())["error"]["code"] == "not_found"
-    async with http.get("/api/announcements", headers=AUTH) as resp:
+    async with http.delete("/api/announcements", headers=AUTH) as resp:  # GET lists, POST creates
         assert resp.status == 405
         assert "error" in await resp.json()
 

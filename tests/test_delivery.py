@@ -213,6 +213,8 @@ async def test_a_stop_pauses_with_progress_saved_and_a_restart_resumes(store: St
     report = await resumed.delivery(again).run(ann.id)  # the stopped one handed its claims back
     assert set(again.calls) == set(range(1, 41)) - set(sent)
     assert report.counts.delivered == 40
+    story = report.announcement.interruption  # for the final report (tests/test_delivery_story.py)
+    assert (story.count, story.done, story.resumed) == (1, len(sent), True)
     assert report.counts.duplicates == 0
 
 
@@ -268,8 +270,12 @@ async def test_bad_text_is_refused_before_storing(outbox: Outbox, text: str, cod
 
 
 async def test_text_limit_counts_visible_characters_not_tags(outbox: Outbox) -> None:
-    ann = await outbox.announcements.create("<b>" + "字" * 4096 + "</b>", Target.all(), None, created_by=9000)
+    room = 4096 - len("Union notice · " + outbox.announcements.issuer) - 2  # the header is part of the message
+    ann = await outbox.announcements.create("<b>" + "字" * room + "</b>", Target.all(), None, created_by=9000)
     assert ann.status is Status.SCHEDULED
+    with pytest.raises(AnnouncementError) as err:
+        await outbox.announcements.create("<b>" + "字" * (room + 1) + "</b>", Target.all(), None, created_by=9000)
+    assert err.value.code == "too_long"
 
 
 @pytest.mark.parametrize(
@@ -287,7 +293,11 @@ def test_send_at_parsing() -> None:
     assert parse_send_at("2026-12-01 09:00", now) == datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
     assert parse_send_at("2026-12-01T01:00:00+00:00", now) == datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
     assert parse_send_at(None, now) is None
-    for text, code in (("2020-01-01 09:00", "send_at_past"), ("明天早上", "send_at_invalid")):
+    for text, code in (
+        ("2020-01-01 09:00", "send_at_past"),
+        ("明天早上", "send_at_no_time"),
+        ("后年", "send_at_invalid"),
+    ):
         with pytest.raises(AnnouncementError) as err:
             parse_send_at(text, now)
         assert err.value.code == code

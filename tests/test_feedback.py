@@ -45,21 +45,55 @@ async def test_forged_or_stale_vote_buttons_change_nothing(chat: ChatDriver, bot
     assert (await bot_services.feedback.report()).down_voted == []
 
 
+def answer_id(chat: ChatDriver, button: str) -> int:
+    """The message id Telegram gave the last answer that carries ``button``."""
+    [*_, answer] = [
+        c for c in chat.api.calls if c.method == "sendMessage" and button in str(c.params.get("reply_markup"))
+    ]
+    return int(answer.result["message_id"])
+
+
+async def ask_and_vote(chat: ChatDriver, question: str, vote: str, user_id: int) -> None:
+    await chat.send(question, user_id=user_id)
+    await chat.press(f"fb:{vote}:{SURE_REF}", user_id=user_id, message_id=answer_id(chat, f"fb:{vote}:{SURE_REF}"))
+
+
 async def test_staff_report_lists_unanswered_and_down_voted_questions(chat: ChatDriver) -> None:
     for _ in range(2):
         await chat.send(UNSURE_QUESTION, user_id=MEMBER)
     await chat.send("今天天气怎么样", user_id=MEMBER + 1)
-    await chat.send(SURE_QUESTION)  # answered: not in the report
-    await chat.press(f"fb:down:{SURE_REF}", user_id=MEMBER, message_id=90)
-    await chat.press(f"fb:down:{SURE_REF}", user_id=MEMBER + 1, message_id=91)
-    await chat.press(f"fb:up:{SURE_REF}", user_id=MEMBER + 2, message_id=92)
+    await ask_and_vote(chat, "劳模去医院", "up", MEMBER + 2)
+    await ask_and_vote(chat, SURE_QUESTION, "down", MEMBER)
+    await ask_and_vote(chat, "劳模看病要挂號費嗎", "down", MEMBER + 1)  # the same question, another spelling
 
     [report] = texts(await chat.send("/report", user_id=STAFF))
-    unanswered, down_voted = report.split("被点踩的回答")
+    unanswered, down_voted = report.split("回答被点踩的问题")
     assert f"1. {UNSURE_QUESTION}（2）" in unanswered
     assert "今天天气怎么样（1）" in unanswered
     assert SURE_QUESTION not in unanswered
-    assert "1. 劳模看病挂号要钱吗（2/1）" in down_voted  # the entry's title, 👎 2 and 👍 1
+    lines = down_voted.split("\n")
+    # what members asked (the latest spelling), 👎 2 👍 0; the answer they got beneath it
+    assert lines[1:3] == ["1. 劳模看病要挂號費嗎（2/0）", "   → 给出的回答：劳模看病挂号要钱吗"]
+    assert "劳模去医院" not in down_voted  # only 👍: not listed
+    assert "1. 劳模看病挂号要钱吗" not in down_voted  # the answer's title is not passed off as the question
+
+
+async def test_a_suggestion_pressed_under_an_unsure_answer_is_reported_with_the_question_typed(
+    chat: ChatDriver,
+) -> None:
+    await chat.send(UNSURE_QUESTION, user_id=MEMBER)
+    unsure = answer_id(chat, "ask:qa:law-wage-arrears")
+    await chat.press("ask:qa:law-wage-arrears", user_id=MEMBER, message_id=unsure)
+    answered = answer_id(chat, "fb:down:qa:law-wage-arrears")
+    await chat.press("fb:down:qa:law-wage-arrears", user_id=MEMBER, message_id=answered)
+    [report] = texts(await chat.send("/report", user_id=STAFF))
+    assert f"1. {UNSURE_QUESTION}（1/0）" in report.split("回答被点踩的问题")[1]
+
+
+async def test_a_vote_on_an_answer_whose_question_was_not_kept_still_counts(chat: ChatDriver) -> None:
+    await chat.press(f"fb:down:{SURE_REF}", user_id=MEMBER, message_id=424242)  # e.g. an answer from before
+    [report] = texts(await chat.send("/report", user_id=STAFF))
+    assert "1. （提问没有记录）（1/0）\n   → 给出的回答：劳模看病挂号要钱吗" in report
 
 
 async def test_empty_report(chat: ChatDriver) -> None:

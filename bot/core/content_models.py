@@ -335,5 +335,6 @@ class SubscriptionCity(Strict):
 class SubscriptionsFile(Strict):
     """What members can narrow announcements by; staff target the same topics and cities."""
 
+    issuer: str = Field(min_length=1, max_length=40)  # who notices come from, unless UNION_NAME says
     topics: list[SubscriptionTopic] = Field(min_length=1)
     cities: list[SubscriptionCity] = Field(min_length=1)

@@ -53,6 +53,16 @@ def _float(name: str, raw: str | None, default: float) -> float:
     return value
 
 
+def _short_text(name: str, raw: str | None, limit: int) -> str | None:
+    """A name shown to people (one line, at most ``limit`` characters); None when unset."""
+    if raw is None or not raw.strip():
+        return None
+    text = " ".join(raw.split())
+    if len(text) > limit:
+        raise SettingsError(f"{name} must be at most {limit} characters, got {len(text)}")
+    return text
+
+
 def _password(url: str | None) -> str | None:
     """The password in ``scheme://user:password@host/db``, which a log line must never show."""
     if not url:
@@ -87,6 +97,7 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)  # postgresql://…; None: SQLite in data_dir
     feedback_days: int = 180  # feedback older than this is pruned by the daily job
     broadcast_lease: float = 30.0  # seconds an instance holds claimed recipients without renewing
+    union_name: str | None = None  # the issuing unit in notice headers; None: content's issuer
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -117,4 +128,5 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             feedback_days=_positive_int("FEEDBACK_DAYS", env.get("FEEDBACK_DAYS"), 180),
             broadcast_lease=_float("BROADCAST_LEASE", env.get("BROADCAST_LEASE"), 30.0),
+            union_name=_short_text("UNION_NAME", env.get("UNION_NAME"), 40),
         )

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from bot.staff.notice_html import check_html
+from bot.staff.send_time import MAX_AHEAD, PAST_GRACE, SHANGHAI, SendTimeError, parse_send_time
 
-# China has had no daylight saving since 1991, so a fixed offset is Asia/Shanghai exactly
-# and needs no tz database on the host.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
-PAST_GRACE = timedelta(minutes=1)  # the time a person needs to type the time and press 发送
 LATE_AFTER = timedelta(minutes=1)  # a notice that starts later than this after its time is reported late
 
 
@@ -102,6 +98,27 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Interruption:
+    """How a delivery that a stop or a crash interrupted went on; the final report tells it."""
+
+    count: int  # times sending stopped and went on again
+    at: datetime  # the last time it stopped
+    done: int  # recipients with an outcome by then
+    resumed_at: datetime | None  # None: not (yet) going on again
+    downtime: timedelta  # time spent not sending between stops and resumptions, summed
+
+    @property
+    def resumed(self) -> bool:
+        """Whether sending went on again after the last stop."""
+        return self.resumed_at is not None and self.resumed_at >= self.at
+
+    @property
+    def stops(self) -> int:
+        """How many times sending stopped, the last one included when it has not gone on yet."""
+        return self.count + (not self.resumed)
+
+
+@dataclass(frozen=True)
 class Announcement:
     id: str
     text: str  # Telegram HTML, validated
@@ -113,6 +130,7 @@ class Announcement:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     counts: Counts = field(default_factory=Counts)
+    interruption: Interruption | None = None  # None: never interrupted
 
     @property
     def late_by(self) -> timedelta | None:
@@ -123,32 +141,26 @@ class Announcement:
 
 
 def parse_send_at(value: datetime | str | None, now: datetime) -> datetime | None:
-    """A send time from a person ("2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
+    """A send time from a person ("明天上午9点", "2026-12-01 09:00", Asia/Shanghai) or the API (ISO 8601).
 
     A naive time is Shanghai time. None or an empty string means "now". A time more than
-    a minute in the past is refused rather than silently sent at once.
+    a minute in the past is refused rather than silently sent at once; so is one more than a
+    year ahead (a slip of the year).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
-        value = _parse_time_text(value.strip())
+        try:
+            return parse_send_time(value, now)
+        except SendTimeError as exc:
+            raise AnnouncementError(exc.code, exc.message) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=SHANGHAI)
     if value < now - PAST_GRACE:
         raise AnnouncementError("send_at_past", f"send time {value.isoformat()} is in the past")
+    if value - now > MAX_AHEAD:
+        raise AnnouncementError("send_at_far", f"send time {value.isoformat()} is more than a year ahead")
     return value
-
-
-def _parse_time_text(text: str) -> datetime:
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise AnnouncementError("send_at_invalid", f"cannot read {text!r} as a time like 2026-12-01 09:00") from None
 
 
 def validate_text(text: str) -> str:

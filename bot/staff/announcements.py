@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, exists, func, insert, literal, select, update
+from sqlalchemy import RowMapping, and_, case, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.db.retention import delete_in_batches
@@ -26,11 +26,13 @@ from bot.staff.announcement import (
     Announcement,
     AnnouncementError,
     Counts,
+    Interruption,
     Status,
     Target,
     parse_send_at,
     validate_text,
 )
+from bot.staff.notice import check_notice
 from bot.staff.subscriptions import Subscriptions, recipients_query
 
 OPEN = (Status.DRAFT, Status.SCHEDULED, Status.SENDING)
@@ -56,15 +58,72 @@ def from_row(row: RowMapping) -> Announcement:
         started_at=_time(row["started_at"]),
         finished_at=_time(row["finished_at"]),
         counts=Counts(row["total"], row["delivered"], row["blocked"], row["failed"], row["duplicates"]),
+        interruption=_interruption(row),
+    )
+
+
+def _interruption(row: RowMapping) -> Interruption | None:
+    if row["interrupted_at"] is None:
+        return None
+    return Interruption(
+        count=row["interruptions"],
+        at=datetime.fromtimestamp(row["interrupted_at"], UTC),
+        done=row["interrupted_done"] or 0,
+        resumed_at=_time(row["resumed_at"]),
+        downtime=timedelta(seconds=row["downtime"] or 0),
+    )
+
+
+def _stopped() -> Any:
+    """An interruption not yet followed by a resumption (SQL, on the announcement row)."""
+    column = announcements.c
+    return column.interrupted_at.is_not(None) & (
+        column.resumed_at.is_(None) | (column.resumed_at < column.interrupted_at)
+    )
+
+
+async def note_interrupted(connection: AsyncConnection, announcement_id: str, at: Any) -> None:
+    """Sending of a notice stopped at ``at`` (a time, or SQL for one): keep how far it had got.
+
+    Once per interruption: a second stop before the notice goes on again changes nothing.
+    """
+    column = announcements.c
+    await connection.execute(
+        update(announcements)
+        .where(column.id == announcement_id, column.status == Status.SENDING.value, ~_stopped())
+        .values(interrupted_at=at, interrupted_done=column.delivered + column.blocked + column.failed)
+    )
+
+
+async def note_resumed(connection: AsyncConnection, announcement_id: str, now: float, crashed: bool) -> None:
+    """Recipients were claimed at ``now``: if sending had stopped, it goes on again now.
+
+    ``crashed``: the claim took over recipients whose holder's lease ran out, so that instance
+    died without saying so; its interruption is dated by the last outcome recorded.
+    """
+    column = announcements.c
+    if crashed:
+        last = (
+            select(func.max(deliveries.c.finished_at))
+            .where(deliveries.c.announcement_id == announcement_id)
+            .scalar_subquery()
+        )
+        await note_interrupted(connection, announcement_id, func.coalesce(last, column.started_at, now))
+    stopped_for = case((column.interrupted_at < now, now - column.interrupted_at), else_=0.0)
+    await connection.execute(
+        update(announcements)
+        .where(column.id == announcement_id, _stopped())
+        .values(resumed_at=now, interruptions=column.interruptions + 1, downtime=column.downtime + stopped_for)
     )
 
 
 class Announcements:
     """Create, schedule, cancel and track announcements; begin and close their delivery."""
 
-    def __init__(self, store: Store, subscriptions: Subscriptions) -> None:
+    def __init__(self, store: Store, subscriptions: Subscriptions, issuer: str | None = None) -> None:
         self.store = store
         self.subscriptions = subscriptions
+        self.issuer = issuer or subscriptions.options.issuer  # the unit named in every notice's header
 
     # -- the API staff tools use -------------------------------------------------------
 
@@ -78,6 +137,14 @@ class Announcements:
                 raise AnnouncementError("unknown_city", f"unknown city {city!r}; known: {', '.join(options.cities)}")
         return target
 
+    def check_text(self, text: str) -> str:
+        """The notice text if Telegram will take it with its header, in every language; else AnnouncementError."""
+        text = validate_text(text)
+        problem = check_notice(text, self.issuer)
+        if problem is not None:
+            raise AnnouncementError(problem.code, problem.detail)
+        return text
+
     async def create(
         self,
         text: str,
@@ -90,7 +157,7 @@ class Announcements:
     ) -> Announcement:
         """Validate and store a notice; ``draft`` ones wait for ``confirm`` (the chat preview)."""
         now = now or datetime.now(UTC)
-        text = validate_text(text)
+        text = self.check_text(text)
         target = self.validate_target(target if isinstance(target, Target) else Target.from_dict(target))
         row = {
             "id": uuid.uuid4().hex[:12],
@@ -112,18 +179,17 @@ class Announcements:
             return await self._read(connection, announcement_id)
 
     async def status(self, announcement_id: str) -> dict[str, Any]:
-        announcement = await self._require(announcement_id)
-        return {
-            "id": announcement.id,
-            "status": announcement.status.value,
-            **announcement.counts.to_dict(),
-            "target": announcement.target.to_dict(),
-            "created_by": announcement.created_by,
-            "created_at": _iso(announcement.created_at),
-            "send_at": _iso(announcement.send_at),
-            "started_at": _iso(announcement.started_at),
-            "finished_at": _iso(announcement.finished_at),
-        }
+        return describe(await self._require(announcement_id))
+
+    async def page(self, limit: int, before: str | None = None) -> list[Announcement]:
+        """Up to ``limit`` announcements, newest first; ``before``: only those created before that one."""
+        column = announcements.c
+        query = select(announcements).order_by(column.created_at.desc(), column.id.desc()).limit(limit)
+        if before is not None:
+            cursor = await self._require(before)
+            at = cursor.created_at.timestamp()
+            query = query.where((column.created_at < at) | ((column.created_at == at) & (column.id < cursor.id)))
+        return await self._list(query)
 
     async def list_all(self) -> list[Announcement]:
         return await self._list(select(announcements).order_by(announcements.c.created_at))
@@ -189,6 +255,11 @@ class Announcements:
                 update(announcements).where(column.id == announcement_id).values(total=frozen.rowcount)
             )
         return True
+
+    async def interrupted(self, announcement_id: str, now: float | None = None) -> None:
+        """Sending stopped (the bot is stopping) with recipients left: the final report will say so."""
+        async with self.store.begin() as connection:
+            await note_interrupted(connection, announcement_id, time.time() if now is None else now)
 
     async def is_cancelled(self, announcement_id: str) -> bool:
         """Asked before every message, so it reads the status alone."""
@@ -258,6 +329,22 @@ class Announcements:
     async def _list(self, query: Any) -> list[Announcement]:
         async with self.store.connect() as connection:
             return [from_row(row._mapping) for row in await connection.execute(query)]
+
+
+def describe(announcement: Announcement) -> dict[str, Any]:
+    """Status and counts as the admin API shows them (one announcement, or each in a list)."""
+    return {
+        "id": announcement.id,
+        "status": announcement.status.value,
+        **announcement.counts.to_dict(),
+        "target": announcement.target.to_dict(),
+        "created_by": announcement.created_by,
+        "created_at": _iso(announcement.created_at),
+        "send_at": _iso(announcement.send_at),
+        "started_at": _iso(announcement.started_at),
+        "finished_at": _iso(announcement.finished_at),
+        "interruptions": announcement.interruption.stops if announcement.interruption else 0,
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

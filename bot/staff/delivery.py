@@ -26,7 +26,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from bot.staff.announcement import Counts, Outcome, Status
+from bot.staff.announcement import Announcement, Counts, Outcome, Status
 from bot.staff.announcements import Announcements
 from bot.staff.delivery_queue import DeliveryQueue
 
@@ -174,6 +174,7 @@ class Report:
     closed: bool = False  # this run closed the notice: its caller sends the final report
     paused: bool = False  # stopped (SIGTERM) with recipients left; resumed at the next start
     late_by: timedelta | None = None  # sending began this long after the planned time
+    announcement: Announcement | None = None  # as closed: its times and interruptions, for the report
 
 
 class ProgressView(Protocol):
@@ -240,13 +241,16 @@ class Delivery:
         if self._stop.is_set() or cancelled:
             await self.queue.release(announcement_id)
         if self._stop.is_set() and not cancelled:
+            await self.announcements.interrupted(announcement_id)
             counts = await self.queue.counts(announcement_id)
             log.info("announcement %s paused with %d recipients left", announcement_id, counts.pending)
             return Report(announcement_id, counts, self._clock() - started, False, pacer.paused_for, paused=True)
         closed = await self.announcements.close(announcement_id)
         counts = closed.counts if closed else await self.queue.counts(announcement_id)
         seconds = self._clock() - started
-        return Report(announcement_id, counts, seconds, cancelled, pacer.paused_for, closed is not None, False, late_by)
+        return Report(
+            announcement_id, counts, seconds, cancelled, pacer.paused_for, closed is not None, False, late_by, closed
+        )
 
     # -- the parts of a run -------------------------------------------------------------
 

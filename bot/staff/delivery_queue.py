@@ -24,6 +24,7 @@ from bot.core.db.schema import announcements, deliveries, pacer
 from bot.core.db.upsert import upsert
 from bot.core.storage import Store
 from bot.staff.announcement import Counts, Outcome
+from bot.staff.announcements import note_resumed
 from bot.staff.subscriptions import deactivate_statement
 
 PENDING = "pending"
@@ -55,7 +56,7 @@ class DeliveryQueue:
         free = (row.announcement_id == announcement_id) & (row.status == PENDING)
         free &= row.lease_until.is_(None) | (row.lease_until < now)
         query = (
-            select(row.chat_id, row.attempts)
+            select(row.chat_id, row.attempts, row.lease_owner)
             .where(free)
             .order_by(row.chat_id)
             .limit(count)
@@ -65,15 +66,17 @@ class DeliveryQueue:
             taken = (await connection.execute(query)).all()
             if not taken:
                 return []
-            chats = [chat for chat, _ in taken]
+            chats = [chat for chat, _, _ in taken]
             await connection.execute(
                 update(deliveries)
                 .where(row.announcement_id == announcement_id, row.chat_id.in_(chats))
                 .values(lease_owner=self.owner, lease_until=now + self.lease)
             )
-            in_flight = sum(1 for _, attempts in taken if attempts > 0)
+            in_flight = sum(1 for _, attempts, _ in taken if attempts > 0)
             if in_flight:
                 await self._count(connection, announcement_id, "duplicates", in_flight)
+            crashed = any(owner not in (None, self.owner) for _, _, owner in taken)
+            await note_resumed(connection, announcement_id, now, crashed)  # for the final report's story
         return chats
 
     async def started(self, announcement_id: str, chat_id: int) -> None:

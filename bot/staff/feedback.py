@@ -3,7 +3,8 @@
 Staff read it through ``/report`` to see where the knowledge store needs work. Questions and
 votes are rows in the store (``feedback_questions``, ``feedback_votes``): a question is one
 insert, a vote one upsert (a member's later vote on the same answer replaces the earlier one).
-/report and the 转人工 look-up are indexed queries, so they cost the same at a million rows as
+A vote copies the question its answer answered, so /report shows what members asked, not only
+which answer they rated. /report and the 转人工 look-up are indexed queries, so they cost the same at a million rows as
 at ten. Only unsure, off-topic and not-covered questions go into ``/report``: they are what
 staff act on. Answered questions are logged too (``feedback_answers``), with the answer they
 got: the most asked make the ❓ menu, and a member who votes 👎 can hand the question itself to a
@@ -52,9 +53,10 @@ class Question:
 
 @dataclass(frozen=True)
 class Tally:
-    ref: str
+    ref: str  # the answer voted on
     down: int
     up: int
+    question: str | None = None  # what the voters asked (its latest wording); None: not known
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,26 @@ class Feedback:
             return list((await connection.scalars(query)).all())
 
     async def vote(self, chat_id: int, message_id: int, user_id: int, ref: str, vote: Vote) -> None:
-        """Record a vote on the answer in ``message_id``; voting again replaces the earlier vote."""
+        """Record a vote on the answer in ``message_id``, with the question it answered; voting again replaces it.
+
+        The question is the latest one logged in the chat before the answer that got this answer
+        (message ids grow within a chat); None when none was (e.g. ``/law 32``).
+        """
         row = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "ref": ref, "vote": str(vote)}
         statement = upsert(self._store.dialect, feedback_votes, ["chat_id", "message_id", "user_id"])
+        a = feedback_answers.c
+        asked = (
+            select(a.text)
+            .where(a.chat_id == chat_id, a.message_id < message_id, a.ref == ref, a.created_at >= self._clock() - WEEK)
+            .order_by(a.message_id.desc())
+            .limit(1)
+        )
         async with self._store.begin() as connection:
-            await connection.execute(statement, {**row, "created_at": self._clock()})
+            question = await connection.scalar(asked)
+            norm = None if question is None else normalise(question)
+            await connection.execute(
+                statement, {**row, "question": question, "norm": norm, "created_at": self._clock()}
+            )
 
     async def question_before(self, chat_id: int, message_id: int) -> Question | None:
         """The last question (answered or not) logged in the chat before ``message_id``, within the last week.
@@ -155,12 +172,13 @@ class Feedback:
         )
         ups = func.sum(case((v.vote == Vote.UP.value, 1), else_=0))
         downs = func.sum(case((v.vote == Vote.DOWN.value, 1), else_=0))
-        tallies = (
-            select(v.ref, downs.label("down"), ups.label("up"))
-            .where(v.created_at >= since, v.created_at <= now)
-            .group_by(v.ref)
+        window = (v.created_at >= since) & (v.created_at <= now)
+        tallies = (  # per answer and per question asked: one answer can fail several questions
+            select(v.ref, v.norm, downs.label("down"), ups.label("up"))
+            .where(window)
+            .group_by(v.ref, v.norm)
             .having(downs > 0)
-            .order_by(downs.desc(), ups, v.ref)
+            .order_by(downs.desc(), ups, v.ref, v.norm)
             .limit(limit)
         )
         async with self._store.connect() as connection:
@@ -168,5 +186,10 @@ class Feedback:
             latest = [row_id for _, _, row_id in ranked]
             wording = dict((await connection.execute(select(q.id, q.text).where(q.id.in_(latest)))).all())
             unanswered = [(wording[row_id], count) for _, count, row_id in ranked]
-            down_voted = [Tally(ref, int(down), int(up)) for ref, down, up in await connection.execute(tallies)]
+            down_voted = []
+            for ref, norm, down, up in (await connection.execute(tallies)).all():
+                wording = select(v.question).where(window, v.ref == ref, v.norm == norm)
+                latest = wording.order_by(v.created_at.desc()).limit(1)
+                question = None if norm is None else await connection.scalar(latest)
+                down_voted.append(Tally(ref, int(down), int(up), question))
         return Report(days, unanswered, down_voted)

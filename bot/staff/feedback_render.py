@@ -18,17 +18,21 @@ def _short(text: str) -> str:
 
 
 def render_report(report: Report, title_of: TitleOf, _: Gettext) -> str:
-    """Two ranked lists; ``title_of`` names an answer by its reference (qa:…, art:…)."""
+    """Two ranked lists of what members asked; ``title_of`` names an answer by its reference (qa:…, art:…).
+
+    A down-voted answer is listed under the question the voters asked, with the answer they
+    got beneath it, so staff see both what was asked and which answer failed it.
+    """
     lines = [_("近{days}天的反馈统计").format(days=report.days), "", _("没有答上的问题（提问次数）：")]
     if report.unanswered:
         lines += [f"{i}. {_short(text)}（{n}）" for i, (text, n) in enumerate(report.unanswered, start=1)]
     else:
         lines.append(_("没有。"))
-    lines += ["", _("被点踩的回答（👎/👍）：")]
-    if report.down_voted:
-        lines += [
-            f"{i}. {_short(title_of(t.ref))}（{t.down}/{t.up}）" for i, t in enumerate(report.down_voted, start=1)
-        ]
-    else:
+    lines += ["", _("回答被点踩的问题（👎/👍）：")]
+    for i, tally in enumerate(report.down_voted, start=1):
+        asked = _short(tally.question) if tally.question else _("（提问没有记录）")
+        lines.append(f"{i}. {asked}（{tally.down}/{tally.up}）")
+        lines.append("   " + _("→ 给出的回答：{title}").format(title=_short(title_of(tally.ref))))
+    if not report.down_voted:
         lines.append(_("没有。"))
     return "\n".join(lines)

@@ -29,17 +29,18 @@ KINDS = ("topic", "city")
 
 @dataclass(frozen=True)
 class Options:
-    """The topics and cities announcements can be narrowed by (ids → labels), from content."""
+    """The topics and cities announcements can be narrowed by (ids → labels), and who issues them, from content."""
 
     topics: dict[str, str]
     cities: dict[str, str]
     english: dict[tuple[str, str], str] = field(default_factory=dict)  # ("topic" | "city", id) → English name
+    issuer: str = ""  # the notice header's unit when UNION_NAME is unset
 
     @classmethod
     def load(cls, content_dir: Path) -> Options:
         data = load_model(content_dir / OPTIONS_FILE, SubscriptionsFile)
         english = {("topic", t.id): t.en for t in data.topics} | {("city", c.id): c.en for c in data.cities}
-        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, english)
+        return cls({t.id: t.label for t in data.topics}, {c.id: c.name for c in data.cities}, english, data.issuer)
 
     def label(self, kind: str, key: str, _: Localizer) -> str:
         """A topic's or city's name for the reader: English for English readers, converted for 繁體."""

@@ -15,7 +15,7 @@ from telegram import Message, Update
 from bot.understanding.engine import Answer
 from handlers.chat.answer import Row, send_answer
 from handlers.context import BotContext
-from handlers.staff.feedback import record_question
+from handlers.staff.feedback import record_question, record_suggestion
 from handlers.staff.handoff import take_waiting
 from handlers.topics.stations import remember_need
 
@@ -47,4 +47,5 @@ async def on_suggestion(update: Update, context: BotContext) -> None:
         log.warning("stale or forged suggestion button %r", query.data)
         await query.message.reply_text(context.gettext("这个按钮已经失效了，请重新输入您的问题。"))
         return
+    await record_suggestion(query.message, answer, context)
     await send_answer(query.message, answer, context)

@@ -1,10 +1,13 @@
 """Admin HTTP API: staff tools create announcements and follow their delivery, and reload the stations.
 
 POST /api/announcements   {"text", "target": "all" | {"topics": [...], "cities": [...]}, "send_at"?} → 202 {"id", ...}
+GET  /api/announcements?limit=50&before=<id>   → {"announcements": [...], "next": url | null}, newest first
 GET  /api/announcements/{id}   → status and counts
 POST /api/stations/reload → 200 {"stations": n}: answer from the set import-stations wrote, from now on
 Every /api/ request needs ``Authorization: Bearer $ADMIN_API_TOKEN``. A request is
 validated completely before anything is stored, so a refused one leaves nothing behind.
+A notice without ``send_at`` starts at once: its recipients are frozen before the POST
+answers, so the response already says ``"status": "sending"`` with the total.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.staff.announcement import AnnouncementError, Target
+from bot.staff.announcements import describe
 from bot.stations.columns import StationFileError
 from handlers.serve.http_base import APPLICATION, SERVICES, ApiError, Handler, json_error
 from handlers.staff.broadcast import schedule_announcement
@@ -26,6 +30,8 @@ from handlers.staff.broadcast import schedule_announcement
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+PAGE_PARAMS = frozenset({"limit", "before"})
 CREATED_BY = "admin-api"  # not a chat id: delivery reports go to STAFF_CHAT_ID
 
 
@@ -104,11 +110,38 @@ async def create_announcement(request: web.Request) -> web.Response:
         announcement = await services.announcements.create(body.text, body.to_target(), body.send_at, CREATED_BY)
     except AnnouncementError as exc:
         raise ApiError(400, exc.code, exc.message) from None
+    if announcement.send_at is None:
+        await services.announcements.begin(announcement.id)  # sending now: the job picks it up at once
     schedule_announcement(request.app[APPLICATION], announcement)
     log.info("announcement %s created through the admin API", announcement.id)
     location = str(request.app.router["announcement"].url_for(id=announcement.id))
     status = await services.announcements.status(announcement.id)
     return web.json_response(status, status=202, headers={"Location": location})
+
+
+def page_params(request: web.Request) -> tuple[int, str | None]:
+    """``?limit=`` (1 to 200, default 50) and ``?before=<id>`` (the last id of the previous page)."""
+    unknown = sorted(set(request.query) - PAGE_PARAMS)
+    if unknown:
+        raise ApiError(400, "unknown_fields", f"unknown query parameters: {', '.join(unknown)}", fields=unknown)
+    raw = request.query.get("limit", str(PAGE_DEFAULT))
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= PAGE_MAX:
+        raise ApiError(400, "invalid_request", f"limit must be a whole number from 1 to {PAGE_MAX}, got {raw!r}")
+    return int(raw), request.query.get("before") or None
+
+
+async def list_announcements(request: web.Request) -> web.Response:
+    """Announcements with their status and counts, newest first, a page at a time."""
+    limit, before = page_params(request)
+    try:
+        page = await request.app[SERVICES].announcements.page(limit + 1, before)
+    except AnnouncementError as exc:
+        raise ApiError(400, "invalid_request", f"before: {exc.message}") from None
+    more = len(page) > limit
+    page = page[:limit]
+    query = {"limit": str(limit), "before": page[-1].id} if more else None
+    following = str(request.app.router["announcements"].url_for().with_query(query)) if query else None
+    return web.json_response({"announcements": [describe(a) for a in page], "next": following})
 
 
 async def get_announcement(request: web.Request) -> web.Response:
@@ -132,6 +165,7 @@ async def reload_stations(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     app.middlewares.append(bearer_auth)
-    app.router.add_post("/api/announcements", create_announcement)
+    app.router.add_get("/api/announcements", list_announcements, name="announcements")
+    app.router.add_post("/api/announcements", create_announcement, name="announcements")  # the same resource
     app.router.add_get("/api/announcements/{id}", get_announcement, name="announcement")
     app.router.add_post("/api/stations/reload", reload_stations)

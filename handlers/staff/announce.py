@@ -1,22 +1,29 @@
-"""/announce for staff: text → target → time → preview with 发送 / 取消.
+"""/announce for staff: text → whom (everyone, or topics and cities, multi-select) → when → preview.
 
-Each step validates through ``Announcements``; the preview is the stored draft sent
-exactly as members will receive it, and 发送 confirms that draft by id, so a stale or
-forged button can only ever hit a missing or already-handled announcement.
+Each step validates through ``Announcements``; the preview is the stored draft sent exactly
+as members will receive it (header included), and 发送 confirms that draft by id, so a stale or
+forged button can only ever hit a missing or already-handled announcement. The send time is
+typed the way people say it (``bot/staff/send_time.py``); the examples offered are computed
+from the current time, so they are never in the past.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from datetime import UTC, datetime
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.staff.announce_render import error_text, target_text
-from bot.staff.announcement import SHANGHAI, AnnouncementError, Target, validate_text
+from bot.staff.announce_render import audience_text, error_text, time_error_text, time_prompt, when_text
+from bot.staff.announcement import AnnouncementError, Target
+from bot.staff.notice import notice_html
+from bot.staff.send_time import SendTimeError, parse_send_time
+from handlers.chat.edit import edit_in_place
 from handlers.context import BotContext
 from handlers.staff.access import is_staff, refuse, staff_only
 from handlers.staff.broadcast import schedule_announcement
@@ -25,8 +32,9 @@ log = logging.getLogger(__name__)
 
 TEXT, TARGET, TIME, CONFIRM = range(4)
 PREFIX = "ann:"
-DRAFT = "announce"  # user_data key: {"text": ..., "target": {...}}
-NOW_WORDS = frozenset({"现在", "立即", "马上", "now"})
+DRAFT = "announce"  # user_data key: {"text": ..., "topics": [...], "cities": [...]}
+KINDS = {"t": "topics", "c": "cities"}
+PER_ROW = 3
 
 
 def _html_of(message: Message) -> str:
@@ -34,12 +42,51 @@ def _html_of(message: Message) -> str:
     return message.text_html if message.entities else message.text or ""
 
 
-def _target_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+def _draft(context: BotContext) -> dict:
+    return context.user_data.setdefault(DRAFT, {})
+
+
+def _chosen(context: BotContext) -> Target:
+    """The topics and cities ticked so far, in content order."""
     options = context.services.subscriptions.options
-    everyone = [[InlineKeyboardButton(context.gettext("全部订阅者"), callback_data=f"{PREFIX}tg:all")]]
-    topics = [InlineKeyboardButton(label, callback_data=f"{PREFIX}tg:t:{key}") for key, label in options.topics.items()]
-    cities = [InlineKeyboardButton(name, callback_data=f"{PREFIX}tg:c:{key}") for key, name in options.cities.items()]
-    return InlineKeyboardMarkup(everyone + [topics[i : i + 3] for i in range(0, len(topics), 3)] + [cities])
+    draft = _draft(context)
+    topics = tuple(t for t in options.topics if t in draft.get("topics", ()))
+    cities = tuple(c for c in options.cities if c in draft.get("cities", ()))
+    return Target(topics, cities)
+
+
+def _target_keyboard(chosen: Target, context: BotContext) -> InlineKeyboardMarkup:
+    """全部订阅者, then a toggle per topic and per city (✅ = chosen), then 完成."""
+    _ = context.gettext
+    options = context.services.subscriptions.options
+
+    def toggles(kind: str, picked: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
+        data = f"{PREFIX}tg:{kind[0]}:"
+        ticked = {key: "✅ " if key in picked else "" for key in options.of(kind)}
+        buttons = [
+            InlineKeyboardButton(tick + options.label(kind, key, _), callback_data=data + key)
+            for key, tick in ticked.items()
+        ]
+        return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("全部订阅者"), callback_data=f"{PREFIX}tg:all")],
+            *toggles("topic", chosen.topics),
+            *toggles("city", chosen.cities),
+            [InlineKeyboardButton(_("✔️ 完成"), callback_data=f"{PREFIX}tg:done")],
+        ]
+    )
+
+
+async def _target_question(chosen: Target, context: BotContext) -> str:
+    _ = context.gettext
+    question = _("发给谁？点“全部订阅者”，或选择主题和城市（可多选，✅ 为已选）后点“完成”。")
+    if chosen.everyone:
+        return question + "\n" + _("还没有选择。")
+    count = await context.services.subscriptions.count(chosen.topics, chosen.cities)
+    audience = audience_text(chosen, context.services.subscriptions.options, count, _)
+    return question + "\n" + _("现在：{audience}").format(audience=escape(audience))
 
 
 @staff_only
@@ -55,50 +102,88 @@ async def start(update: Update, context: BotContext) -> int:
 async def on_text(update: Update, context: BotContext) -> int:
     text = _html_of(update.effective_message)
     try:
-        validate_text(text)
+        context.services.announcements.check_text(text)
     except AnnouncementError as exc:
         await update.effective_message.reply_text(error_text(exc.code, exc.message, context.gettext), parse_mode=None)
         return TEXT
-    context.user_data[DRAFT] = {"text": text}
+    context.user_data[DRAFT] = {"text": text, "topics": [], "cities": []}
+    chosen = _chosen(context)
     await update.effective_message.reply_text(
-        context.gettext("发给谁？"), reply_markup=_target_keyboard(context), parse_mode=None
+        await _target_question(chosen, context), reply_markup=_target_keyboard(chosen, context)
     )
     return TARGET
 
 
 async def on_target(update: Update, context: BotContext) -> int:
+    """A toggle edits the question in place; 全部订阅者 or 完成 move on to the time."""
     query = update.callback_query
+    action, _sep, key = (query.data or "").removeprefix(f"{PREFIX}tg:").partition(":")
+    if action == "all":
+        await query.answer()
+        return await _ask_time(update, context, Target.all())
+    if action == "done":
+        chosen = _chosen(context)
+        if chosen.everyone:
+            await query.answer(
+                context.gettext("还没有选择主题或城市。要发给所有人，请点“全部订阅者”。"), show_alert=True
+            )
+            return TARGET
+        await query.answer()
+        return await _ask_time(update, context, chosen)
     await query.answer()
-    kind, _sep, key = (query.data or "").removeprefix(f"{PREFIX}tg:").partition(":")
-    target = Target(topics=(key,) if kind == "t" else (), cities=(key,) if kind == "c" else ())
+    kind = KINDS.get(action)
     try:
-        context.services.announcements.validate_target(target)
+        toggled = Target(topics=(key,)) if kind == "topics" else Target(cities=(key,))
+        if kind is None:
+            raise AnnouncementError("unknown_topic", f"no such target button {query.data!r}")
+        context.services.announcements.validate_target(toggled)
     except AnnouncementError as exc:
+        log.warning("stale or forged target button %r: %s", query.data, exc.code)
         await query.message.reply_text(error_text(exc.code, exc.message, context.gettext))
         return TARGET
-    context.user_data.setdefault(DRAFT, {})["target"] = target.to_dict()
-    now = InlineKeyboardMarkup([[InlineKeyboardButton(context.gettext("立即发送"), callback_data=f"{PREFIX}now")]])
-    await query.message.reply_text(
-        context.gettext("什么时候发？请输入北京时间，例如 2026-12-01 09:00；或点“立即发送”。"), reply_markup=now
-    )
+    picked = _draft(context).setdefault(kind, [])
+    if key in picked:
+        picked.remove(key)
+    else:
+        picked.append(key)
+    chosen = _chosen(context)
+    await edit_in_place(update, context, await _target_question(chosen, context), _target_keyboard(chosen, context))
+    return TARGET
+
+
+async def _ask_time(update: Update, context: BotContext, target: Target) -> int:
+    """Settle the audience (the question loses its buttons and names it), then ask when."""
+    _ = context.gettext
+    _draft(context)["target"] = target.to_dict()
+    count = await context.services.subscriptions.count(target.topics, target.cities)
+    audience = audience_text(target, context.services.subscriptions.options, count, _)
+    await edit_in_place(update, context, escape(_("发给：{audience}").format(audience=audience)), None)
+    now = InlineKeyboardMarkup([[InlineKeyboardButton(_("立即发送"), callback_data=f"{PREFIX}now")]])
+    await update.effective_message.reply_text(time_prompt(datetime.now(UTC), _), reply_markup=now, parse_mode=None)
     return TIME
 
 
 async def on_time(update: Update, context: BotContext) -> int:
-    """The time as typed, or the 立即发送 button; then the preview."""
+    """The time as typed (明天上午9点, 立即, …), or the 立即发送 button; then the preview."""
+    _ = context.gettext
+    now = datetime.now(UTC)
+    when = None
     if update.callback_query is not None:
         await update.callback_query.answer()
-        when = None
     else:
-        typed = (update.effective_message.text or "").strip()
-        when = None if typed.lower() in NOW_WORDS else typed
-    draft = context.user_data.get(DRAFT) or {}
+        try:
+            when = parse_send_time(update.effective_message.text or "", now)
+        except SendTimeError as exc:
+            log.info("send time refused (%s)", exc.code)
+            await update.effective_message.reply_text(time_error_text(exc, now, _), parse_mode=None)
+            return TIME
+    draft = _draft(context)
     try:
         announcement = await context.services.announcements.create(
-            draft.get("text", ""), draft.get("target"), when, update.effective_user.id, draft=True
+            draft.get("text", ""), draft.get("target"), when, update.effective_user.id, draft=True, now=now
         )
     except AnnouncementError as exc:
-        await update.effective_message.reply_text(error_text(exc.code, exc.message, context.gettext), parse_mode=None)
+        await update.effective_message.reply_text(error_text(exc.code, exc.message, _), parse_mode=None)
         return TEXT if exc.code in ("empty_text", "too_long", "invalid_html") else TIME
     await _preview(update.effective_message, context, announcement.id)
     return CONFIRM
@@ -110,9 +195,9 @@ async def _preview(message: Message, context: BotContext, announcement_id: str) 
     announcement = await services.announcements.get(announcement_id)
     target = announcement.target
     count = await services.subscriptions.count(target.topics, target.cities)
-    when = announcement.send_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if announcement.send_at else _("立即")
-    summary = _("预览如下（成员看到的就是这样）。\n对象：{target}（目前 {count} 人）\n时间：{when}").format(
-        target=target_text(target, services.subscriptions.options, _), count=count, when=when
+    summary = _("预览如下（成员看到的就是这样，下方还有“退订”按钮）。\n发给：{audience}\n时间：{when}").format(
+        audience=audience_text(target, services.subscriptions.options, count, _),
+        when=when_text(announcement.send_at, _),
     )
     await message.reply_text(summary, parse_mode=None)
     buttons = InlineKeyboardMarkup(
@@ -123,7 +208,8 @@ async def _preview(message: Message, context: BotContext, announcement_id: str) 
             ]
         ]
     )
-    await message.reply_text(announcement.text, parse_mode=ParseMode.HTML, reply_markup=buttons)
+    notice = notice_html(announcement.text, services.announcements.issuer, _)
+    await message.reply_text(notice, parse_mode=ParseMode.HTML, reply_markup=buttons)
 
 
 async def on_decision(update: Update, context: BotContext) -> int:

@@ -128,7 +128,7 @@ async def _deliver(application: Application, announcement_id: str, stop: asyncio
     progress = await ProgressMessage.for_sender(application.bot, announcement.created_by, services)
     policy = policy_of(application)
     async with sender_bot(application.bot, services.settings, policy) as bot:
-        send = telegram_send(bot, announcement.text)
+        send = telegram_send(bot, announcement.text, services.announcements.issuer, services.preferences.locale)
         delivery = Delivery(services.announcements, services.deliveries, send, policy, stop=stop)
         report = await delivery.run(announcement_id, progress, PROGRESS_EVERY)
     log.info(

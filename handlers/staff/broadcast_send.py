@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -21,11 +21,14 @@ from bot.services import Services
 from bot.staff.announce_render import progress_text, report_text
 from bot.staff.announcement import Counts
 from bot.staff.delivery import OK, Kind, Policy, Report, Send, SendResult
+from bot.staff.notice import notice_html
+from handlers.staff.subscribe import unsubscribe_markup
 
 log = logging.getLogger(__name__)
 
 GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid", "have no rights to send")
 T = TypeVar("T")
+LocaleOf = Callable[[int], Awaitable[str | None]]  # the locale a member chose, if any
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
@@ -51,10 +54,18 @@ def classify(exc: TelegramError) -> SendResult:
     return SendResult(Kind.REJECTED, detail=exc.message)
 
 
-def telegram_send(bot: Bot, text: str) -> Send:
+def telegram_send(bot: Bot, text: str, issuer: str, locale_of: LocaleOf) -> Send:
+    """Send the notice as each member reads it: the header and the 退订 button in their language."""
+    rendered: dict[str, tuple[str, InlineKeyboardMarkup]] = {}
+
     async def send(chat_id: int) -> SendResult:
+        locale = await locale_of(chat_id) or DEFAULT_LOCALE
+        if locale not in rendered:
+            _ = gettext_for(locale)
+            rendered[locale] = notice_html(text, issuer, _), unsubscribe_markup(_)
+        notice, markup = rendered[locale]
         try:
-            await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(chat_id, notice, parse_mode=ParseMode.HTML, reply_markup=markup)
         except TelegramError as exc:
             return classify(exc)
         return OK

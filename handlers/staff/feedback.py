@@ -57,6 +57,15 @@ async def record_question(message: Message, answer: Answer, context: BotContext)
         await feedback.record_answered(message.chat_id, message.message_id, user_id, text, answer)
 
 
+async def record_suggestion(unsure: Message, answer: Answer, context: BotContext) -> None:
+    """A suggestion pressed under an unsure answer answers the question typed before it: log that pair,
+    so a 👎 on the answer is reported under the words the member typed."""
+    feedback = context.services.feedback
+    asked = await feedback.question_before(unsure.chat_id, unsure.message_id)
+    if asked is not None:
+        await feedback.record_answered(asked.chat_id, asked.message_id, asked.user_id, asked.text, answer)
+
+
 async def on_vote(update: Update, context: BotContext) -> None:
     """Record a 👍 or 👎 and thank the member in a small notice (no extra message in the chat)."""
     query = update.callback_query

@@ -1,4 +1,8 @@
-"""/subscribe, /unsubscribe and /settings: one tap subscribes to everything, buttons narrow it."""
+"""/subscribe, /unsubscribe and /settings: one tap subscribes to everything, buttons narrow it.
+
+Every notice carries a 退订 button (``unsubscribe_markup``): one tap unsubscribes the chat it was
+sent to, and the confirmation offers 重新订阅 in case the tap was a slip.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.staff.announce_render import subscription_text
 from bot.staff.subscriptions import Subscriber
+from bot.understanding.render import Gettext
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 PREFIX = "sub:"
 KINDS = {"t": "topic", "c": "city"}
+OFF, ON = f"{PREFIX}off", f"{PREFIX}on"
+
+
+def unsubscribe_markup(_: Gettext) -> InlineKeyboardMarkup:
+    """The one button under every notice."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(_("退订"), callback_data=OFF)]])
 
 
 def settings_keyboard(subscriber: Subscriber, context: BotContext) -> InlineKeyboardMarkup:
@@ -37,7 +48,7 @@ def settings_keyboard(subscriber: Subscriber, context: BotContext) -> InlineKeyb
             *row("c", options.cities, subscriber.cities),
             [
                 InlineKeyboardButton(_("接收全部"), callback_data=f"{PREFIX}all"),
-                InlineKeyboardButton(_("退订"), callback_data=f"{PREFIX}off"),
+                InlineKeyboardButton(_("退订"), callback_data=OFF),
             ],
         ]
     )
@@ -57,8 +68,12 @@ async def subscribe(update: Update, context: BotContext) -> None:
 async def unsubscribe(update: Update, context: BotContext) -> None:
     _ = context.gettext
     done = await context.services.subscriptions.unsubscribe(update.effective_chat.id)
-    text = _("已退订，您不会再收到工会通知。想重新订阅请发送 /subscribe。") if done else _("您目前没有订阅工会通知。")
-    await update.effective_message.reply_text(text)
+    if not done:
+        await update.effective_message.reply_text(_("您目前没有订阅工会通知。"))
+        return
+    again = InlineKeyboardMarkup([[InlineKeyboardButton(_("重新订阅"), callback_data=ON)]])
+    text = _("已退订，您不会再收到工会通知。想重新订阅请点下面的按钮，或发送 /subscribe。")
+    await update.effective_message.reply_text(text, reply_markup=again)
 
 
 async def show_settings(update: Update, context: BotContext) -> None:
@@ -66,14 +81,17 @@ async def show_settings(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    """A settings button: toggle a topic or city, back to everything, or unsubscribe."""
+    """A settings button: toggle a topic or city, back to everything; or 退订 / 重新订阅 (also under notices)."""
     query = update.callback_query
-    await query.answer()
     subscriptions = context.services.subscriptions
     chat_id = update.effective_chat.id
-    action, _sep, option = (query.data or "").removeprefix(PREFIX).partition(":")
-    if action == "off":
+    if query.data == OFF:
+        await query.answer(context.gettext("已退订"))
         return await unsubscribe(update, context)
+    await query.answer()
+    if query.data == ON:
+        return await subscribe(update, context)
+    action, _sep, option = (query.data or "").removeprefix(PREFIX).partition(":")
     subscriber = (
         await subscriptions.reset(chat_id)
         if action == "all"

@@ -131,6 +131,12 @@ announcements = Table(
     Column("reporter_until", Double),
     Column("progress_message_id", BigInteger),
     Column("reported", Boolean, nullable=False, default=False),  # the final report went out
+    # the story of a delivery a stop or a crash interrupted, for the final report (0004)
+    Column("interruptions", Integer, nullable=False, default=0, server_default="0"),
+    Column("interrupted_at", Double),  # the last interruption: when sending stopped
+    Column("interrupted_done", Integer),  # … and how many recipients had their outcome by then
+    Column("resumed_at", Double),  # when sending went on again after it
+    Column("downtime", Double, nullable=False, default=0.0, server_default="0"),  # seconds between the two, summed
     Index(None, "status", "send_at"),
 )
 
@@ -193,6 +199,8 @@ feedback_votes = Table(  # 👍/👎; a member's later vote on the same answer r
     Column("ref", String(128), nullable=False),
     Column("vote", String(4), nullable=False),
     Column("created_at", Double, nullable=False),
+    Column("question", Text),  # what the member had asked (0004); NULL when it is not known
+    Column("norm", Text),  # … normalised, so /report groups its spellings together
     Index(None, "created_at", "ref", "vote"),
 )
 
