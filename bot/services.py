@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.benefits.places import BenefitPlaces
@@ -93,3 +96,24 @@ async def build_services(settings: Settings, prebuilt: tuple[Engine, StationDire
         HandOffs(store, settings.staff_chat_id),
         stations,
     )
+
+
+def serve_until_signal(settings: Settings, serve: Callable[[Services, asyncio.Event], Awaitable[None]]) -> None:
+    """Open the services, run ``serve`` until SIGINT or SIGTERM sets its event, then close them.
+
+    Every long-running verb (the Telegram bot, the web chat) has this shape; each keeps its own
+    handling of the errors that escape it.
+    """
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        services = await build_services(settings)
+        try:
+            await serve(services, stop)
+        finally:
+            await services.close()
+
+    asyncio.run(main())

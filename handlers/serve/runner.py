@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from telegram.error import InvalidToken
 from bot.core.logging_setup import REDACTED
 from bot.core.settings import Settings, SettingsError
 from bot.guard.webhook_secret import webhook_route
-from bot.services import Services, build_services
+from bot.services import Services, serve_until_signal
 from handlers.app import build_application
 from handlers.serve.http_server import build_web_app, serves_channels
 from handlers.staff import broadcast
@@ -134,20 +133,8 @@ def run(settings: Settings) -> int:
     (``StoreLocked``) or that cannot be opened (``StorageError``) propagates. run_bot.py prints
     either as one line.
     """
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        services = await build_services(settings)
-        try:
-            await serve(services, stop)
-        finally:
-            await services.close()
-
     try:
-        asyncio.run(main())
+        serve_until_signal(settings, serve)
     except ListenError as exc:
         log.error("%s", exc)
         return 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 from collections.abc import Callable, Mapping
 
 from aiohttp import web
@@ -23,7 +22,7 @@ from bot.channels.web.limits import Limiter, Rates
 from bot.channels.web.session import Sessions, session_key
 from bot.channels.web.state import ConversationStates
 from bot.core.settings import Settings
-from bot.services import Services, build_services
+from bot.services import Services, serve_until_signal
 
 log = logging.getLogger(__name__)
 
@@ -97,20 +96,8 @@ def run(settings: Settings) -> int:
 
     A store that cannot be opened raises ``StorageError`` (run_bot.py prints it as one line).
     """
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        services = await build_services(settings)
-        try:
-            await serve(services, stop, lambda url: print(url, flush=True))
-        finally:
-            await services.close()
-
     try:
-        asyncio.run(main())
+        serve_until_signal(settings, lambda services, stop: serve(services, stop, lambda url: print(url, flush=True)))
     except OSError as exc:
         print(f"cannot listen on {settings.http_host}:{settings.http_port}: {exc.strerror or exc}", flush=True)
         return 1
