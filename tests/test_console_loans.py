@@ -51,3 +51,11 @@ def test_outside_fushun_the_console_points_elsewhere(engine: Engine) -> None:
     text = chat(engine, "贷款测评", "1", "2", "2", "8万", "开网店")
     assert "资料里只有抚顺市总工会（辽宁省抚顺市）的项目" in text
     assert "创业担保贷款" in text
+
+
+def test_a_question_typed_at_a_step_is_answered_and_the_step_waits(engine: Engine) -> None:
+    text = chat(engine, "贷款测评", "我送外卖的，夏天太热了有没有地方能歇脚喝口水啊", "2", "抚顺")
+    assert "没看懂" not in text  # not taken for a wrong answer to 'who are you'
+    assert "还停在第1题" in text
+    assert "（2/5）" in text  # the typed 2 still answers step 1, and the questionnaire goes on
+    assert "（3/5）" in text

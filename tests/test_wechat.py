@@ -269,6 +269,14 @@ async def test_the_loan_questionnaire_runs_on_numbered_replies(wechat: WeChatSer
     assert "雪乡" in await wechat.say("劳模去雪乡要门票吗", 5007)  # closed: questions again
 
 
+async def test_a_question_typed_in_the_questionnaire_is_answered_and_the_step_waits(wechat: WeChatServer) -> None:
+    await wechat.say("贷款测评", 5101)
+    aside = await wechat.say("工会法第六条是啥", 5102)
+    assert "竭诚服务职工群众" in aside  # answered, not "没看懂这个回答"
+    assert "还停在第1题" in aside
+    assert "（2/5）" in await wechat.say("1", 5103)
+
+
 async def test_a_retried_message_is_answered_once(wechat: WeChatServer, wechat_services: Services) -> None:
     await wechat.say("贷款测评", 6001)
     xml = text_xml("1", 6002)

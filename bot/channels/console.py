@@ -18,7 +18,7 @@ def run_console(engine: Engine, read: Callable[[str], str] = input, write: Calla
     write(_("职工服务机器人（控制台）。输入问题后回车；输入数字选择建议；输入“退出”结束。"))
     write(_("要连接 Telegram：设置环境变量 BOT_TOKEN 后再运行 make run。"))
     write(_("输入“贷款测评”，测一测能不能申请工会小额贷款。"))
-    loans = ConsoleLoan(engine.knowledge.files.loans, _)
+    loans = ConsoleLoan(engine, _)
     last: Answer | None = None
     while True:
         try:

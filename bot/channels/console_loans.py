@@ -1,13 +1,15 @@
 """The loan questionnaire in the console chat: the same state machine as Telegram, typed.
 
 Choices are listed with numbers (typing the number or the words both work); 返回 and 取消
-are typed. Typing 贷款测评 again while a questionnaire is open offers 继续 / 重新开始.
+are typed. Typing 贷款测评 again while a questionnaire is open offers 继续 / 重新开始. A question
+typed at a step is answered (as on Telegram), and the step waits for its answer. WeChat runs the
+questionnaire through this class too.
 """
 
 from __future__ import annotations
 
-from bot.core.content_models import LoansFile
 from bot.loans import render as loans_render
+from bot.loans.aside import aside
 from bot.loans.questionnaire import (
     RESUME_CHOICES,
     START_WORDS,
@@ -18,12 +20,14 @@ from bot.loans.questionnaire import (
     Outcome,
     parse_resume,
 )
-from bot.understanding.render import Gettext
+from bot.understanding.engine import Engine
+from bot.understanding.render import Gettext, render_answer
 
 
 class ConsoleLoan:
-    def __init__(self, loans: LoansFile, _: Gettext) -> None:
-        self.form = LoanForm(loans)
+    def __init__(self, engine: Engine, _: Gettext) -> None:
+        self.engine = engine
+        self.form = LoanForm(engine.knowledge.files.loans)
         self._ = _
         self.state: FormState | None = None
         self.offering = False  # the 继续 / 重新开始 offer is open
@@ -43,7 +47,12 @@ class ConsoleLoan:
             if choice == "cancel":
                 return self._show(LoanForm.cancel())
             return self._show(Outcome(Action.NEXT, self.state)) if choice else self._offer()
-        return self._show(self.form.typed(self.state, line))
+        outcome = self.form.typed(self.state, line)
+        answer = aside(self.engine, self.state.step, outcome, line)
+        if answer is not None:  # a question, not an answer: answer it; the step waits
+            waiting = self._("（贷款测评还停在第{number}题：直接回答就能继续，输入“取消”退出）")
+            return "\n\n".join([render_answer(answer, self._).plain(), waiting.format(number=self.state.number)])
+        return self._show(outcome)
 
     def _offer(self) -> str:
         return "\n".join([loans_render.resume_offer(self.state, self._), *self._numbered(RESUME_CHOICES)])  # type: ignore[arg-type]

@@ -96,7 +96,7 @@ class WeChatConversation:
 
     def _loan(self, state: dict[str, Any], word: str, _: Gettext) -> str | None:
         """The questionnaire's reply when the text belongs to it (as in the console: numbers pick)."""
-        loan = ConsoleLoan(self.services.knowledge.files.loans, _)
+        loan = ConsoleLoan(self.services.engine, _)
         loan.state = FormState.from_dict(state.get("loan"))
         loan.offering = bool(state.get("loan_offer"))
         idle = time.time() - float(state.get("loan_at", 0)) > IDLE_SECONDS
