@@ -7,6 +7,10 @@ suggestion is right: accuracy floors went down, the confident-wrong ceilings dow
 Figures measured when the calibration landed; floors a little below, ceilings a little above.
 """
 
+from pathlib import Path
+
+import pytest
+
 from bot.understanding.engine import Engine
 from tests.eval.scoring import (
     BLIND2_DEV,
@@ -63,33 +67,24 @@ def test_holdout_accuracy_does_not_regress(engine: Engine) -> None:
     assert 1 - len(misses) / len(cases) >= HOLDOUT_FLOOR
 
 
-def test_blind_dev_half_does_not_regress(engine: Engine) -> None:
-    found = report(engine, load_cases(BLIND_DEV))
-    wrong = "\n".join(f"{o.case.q!r} → {o.got_topic}: {o.answer[:50]!r}" for o in found.misses() if o.sure)
-    assert found.accuracy >= BLIND_DEV_ACCURACY
-    assert found.confident_wrong <= BLIND_DEV_CONFIDENT_WRONG, wrong
-    assert found.honest_rate >= BLIND_DEV_HONEST
-
-
-def test_blind_test_half_does_not_regress(engine: Engine) -> None:
-    found = report(engine, load_cases(BLIND_TEST))
-    assert found.accuracy >= BLIND_TEST_ACCURACY
-    assert found.confident_wrong <= BLIND_TEST_CONFIDENT_WRONG, confidently_wrong(found)
-    assert found.honest_rate >= BLIND_TEST_HONEST
-
-
-def test_second_blind_dev_half_does_not_regress(engine: Engine) -> None:
-    found = report(engine, load_cases(BLIND2_DEV))
-    assert found.accuracy >= BLIND2_DEV_ACCURACY
-    assert found.confident_wrong <= BLIND2_DEV_CONFIDENT_WRONG, confidently_wrong(found)
-    assert found.honest_rate >= BLIND2_DEV_HONEST
-
-
-def test_second_blind_test_half_does_not_regress(engine: Engine) -> None:
-    found = report(engine, load_cases(BLIND2_TEST))
-    assert found.accuracy >= BLIND2_TEST_ACCURACY
-    assert found.confident_wrong <= BLIND2_TEST_CONFIDENT_WRONG, confidently_wrong(found)
-    assert found.honest_rate >= BLIND2_TEST_HONEST
+@pytest.mark.parametrize(
+    ("path", "accuracy", "confident_wrong", "honest"),
+    [
+        pytest.param(BLIND_DEV, BLIND_DEV_ACCURACY, BLIND_DEV_CONFIDENT_WRONG, BLIND_DEV_HONEST, id="blind-dev"),
+        pytest.param(BLIND_TEST, BLIND_TEST_ACCURACY, BLIND_TEST_CONFIDENT_WRONG, BLIND_TEST_HONEST, id="blind-test"),
+        pytest.param(BLIND2_DEV, BLIND2_DEV_ACCURACY, BLIND2_DEV_CONFIDENT_WRONG, BLIND2_DEV_HONEST, id="blind2-dev"),
+        pytest.param(
+            BLIND2_TEST, BLIND2_TEST_ACCURACY, BLIND2_TEST_CONFIDENT_WRONG, BLIND2_TEST_HONEST, id="blind2-test"
+        ),
+    ],
+)
+def test_blind_half_does_not_regress(
+    engine: Engine, path: Path, accuracy: float, confident_wrong: float, honest: float
+) -> None:
+    found = report(engine, load_cases(path))
+    assert found.accuracy >= accuracy
+    assert found.confident_wrong <= confident_wrong, confidently_wrong(found)
+    assert found.honest_rate >= honest
 
 
 def confidently_wrong(found: Report) -> str:
