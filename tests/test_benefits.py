@@ -18,7 +18,7 @@ def honour(name: str) -> Label:
     return Label(name=name, en=f"{name} (en)")
 
 
-def policy(includes_retirees: bool = True, **changes: object) -> BenefitPolicy:
+def policy(includes_retirees: bool | None = True, **changes: object) -> BenefitPolicy:
     fields: dict[str, object] = {
         "id": "p",
         "title": "《测试办法》",
@@ -61,10 +61,12 @@ def policy(includes_retirees: bool = True, **changes: object) -> BenefitPolicy:
         (True, None, None, Reason.HONOUR_NOT_LISTED, []),
         (True, "市级劳模", Status.RETIRED, Reason.HONOUR_NOT_LISTED, []),
         (False, None, Status.RETIRED, Reason.HONOUR_NOT_LISTED, []),
+        (None, "全国劳动模范", Status.SERVING, Reason.ELIGIBLE, ["all", "work"]),
+        (None, "全国劳动模范", Status.RETIRED, Reason.RETIREES_UNSTATED, []),
     ],
 )
 def test_check_table(
-    includes_retirees: bool, name: str | None, status: Status | None, reason: Reason, benefit_ids: list[str]
+    includes_retirees: bool | None, name: str | None, status: Status | None, reason: Reason, benefit_ids: list[str]
 ) -> None:
     result = check(policy(includes_retirees), name and honour(name), status)
     assert result.reason is reason
@@ -157,10 +159,11 @@ def test_result_is_in_the_readers_script() -> None:
     [
         (True, None, None, "全国劳动模范、省五一劳动奖章"),
         (False, "全国劳动模范", Status.RETIRED, "离退休"),
+        (None, "全国劳动模范", Status.RETIRED, "没有写明"),
     ],
 )
 def test_refusals_explain_and_name_who_to_ask(
-    includes_retirees: bool, name: str | None, status: Status | None, must_say: str
+    includes_retirees: bool | None, name: str | None, status: Status | None, must_say: str
 ) -> None:
     text = render_check(check(policy(includes_retirees), name and honour(name), status), gettext_for("zh_Hans")).plain()
     assert must_say in text

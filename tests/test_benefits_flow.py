@@ -76,10 +76,13 @@ async def test_retired_forestry_model_worker_is_covered(chat: ChatDriver, tag: s
     assert "景区免门票" in text
 
 
-async def test_retired_holder_of_a_policy_without_retirees_is_told_so(chat: ChatDriver, knowledge: Knowledge) -> None:
-    [policy] = [p for p in knowledge.files.benefits.policies if not p.includes_retirees]
+async def test_retired_holder_of_a_policy_silent_on_retirees_is_told_the_source_does_not_say(
+    chat: ChatDriver, knowledge: Knowledge
+) -> None:
+    [policy] = [p for p in knowledge.files.benefits.policies if p.includes_retirees is None]
     text = edited_text(await chat.press(f"ben:r:{policy_tag(policy)}:0:r"))
-    assert "没有把离退休人员列入范围" in text
+    assert "没有写明" in text and "离退休" in text
+    assert "没有把离退休人员列入范围" not in text  # the source is silent: no refusal is invented
     assert policy.issuer in text
 
 

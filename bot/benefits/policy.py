@@ -25,6 +25,7 @@ class Reason(StrEnum):
     ELIGIBLE = "eligible"
     HONOUR_NOT_LISTED = "honour_not_listed"  # 其他/不确定: the policy does not name the honour
     RETIREES_EXCLUDED = "retirees_excluded"  # the policy does not cover retired holders
+    RETIREES_UNSTATED = "retirees_unstated"  # the source does not say whether it covers retired holders
     NONE_FOR_STATUS = "none_for_status"  # covered, but every benefit is for the other status
 
 
@@ -48,6 +49,8 @@ def check(policy: BenefitPolicy, honour: Label | None, status: Status | None) ->
         return BenefitCheck(policy, None, status, Reason.HONOUR_NOT_LISTED)
     if status is None:
         raise ValueError("a listed honour needs the status to decide")
+    if status is Status.RETIRED and policy.includes_retirees is None:
+        return BenefitCheck(policy, honour, status, Reason.RETIREES_UNSTATED)
     if status is Status.RETIRED and not policy.includes_retirees:
         return BenefitCheck(policy, honour, status, Reason.RETIREES_EXCLUDED)
     found = tuple(b for b in policy.benefits if applies(b, status))

@@ -81,6 +81,12 @@ def render_check(result: BenefitCheck, _: Gettext) -> Rendered:
                 title=title, issuer=issuer
             )
         ]
+    elif result.reason is Reason.RETIREES_UNSTATED:
+        lines = [
+            _("资料没有写明{title}是否包括离退休人员，我不能替它下结论；请向{issuer}或本单位工会确认。").format(
+                title=title, issuer=issuer
+            )
+        ]
     elif result.reason is Reason.NONE_FOR_STATUS:
         status = status_label(result.status, _) if result.status else ""
         lines = [_("{title}里没有适用于{status}人员的待遇。").format(title=title, status=status)]

@@ -46,6 +46,7 @@ class QAEntry(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     questions: list[str] = Field(min_length=1)
+    questions_en: list[str] = Field(default_factory=list)  # how English-speaking workers ask it
     keywords: list[str] = Field(default_factory=list)
     answer: str = Field(min_length=1)
     source: Source
@@ -67,6 +68,7 @@ class Article(Strict):
     chapter: int = Field(ge=1)
     text: str = Field(min_length=1)
     questions: list[str] = Field(default_factory=list)  # how workers ask what the article answers
+    questions_en: list[str] = Field(default_factory=list)  # how English-speaking workers ask it
 
 
 class LawFile(Strict):
@@ -110,7 +112,8 @@ class BenefitPolicy(Strict):
     issuer: str  # who made the policy
     eligible_honours: list[Label] = Field(min_length=1)
     conditions: list[str] = Field(default_factory=list)
-    includes_retirees: bool
+    # True / False: the source says whether retired holders are covered; null: it does not say.
+    includes_retirees: bool | None
     card: str | None = None  # the card to show
     card_issuer: str | None = None
     benefits: list[Benefit] = Field(min_length=1)
