@@ -26,6 +26,9 @@ BLIND_TEST = Path(__file__).with_name("blind_test.jsonl")
 # A second blind set, written later by another helper: its dev half tunes, its test half is run once.
 BLIND2_DEV = Path(__file__).with_name("blind2_dev.jsonl")
 BLIND2_TEST = Path(__file__).with_name("blind2_test.jsonl")
+# A third, written by a third helper after both test halves above were spent (reported once).
+BLIND3_DEV = Path(__file__).with_name("blind3_dev.jsonl")
+BLIND3_TEST = Path(__file__).with_name("blind3_test.jsonl")
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
