@@ -132,14 +132,13 @@ class BM25Index:
         terms = set(query)
         if not terms or not self._n:
             return []
-        scores = np.zeros(self._n)
-        matched = np.zeros(self._n)
-        for token in terms:
-            posting = self._postings.get(token)
-            if posting is not None:
-                ids, weights = posting
-                scores[ids] += weights
-                matched[ids] += self._idf[token]
+        found = [(self._postings[t], self._idf[t]) for t in terms if t in self._postings]
+        if not found:
+            return []
+        # One pass in C over the query's postings (bincount) rather than a fancy-indexed add per word.
+        ids = np.concatenate([posting[0] for posting, _ in found])
+        scores = np.bincount(ids, np.concatenate([posting[1] for posting, _ in found]), minlength=self._n)
+        matched = np.bincount(ids, np.repeat([idf for _, idf in found], [len(p[0]) for p, _ in found]), self._n)
         hit_count = int(np.count_nonzero(scores))
         if not hit_count:
             return []
