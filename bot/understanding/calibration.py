@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,10 @@ FEATURES = (
     "phrasing",  # how much of the best entry's closest curated question the query says
     "article",  # the best entry is a law article
     "length",  # log of the number of distinct query words
+    "agree",  # the character search puts the same entry (or one on the same article) first
+    "pair_rank",  # 1 / (1 + the best entry's rank in the character search), 0 when not placed
+    "pair_score",  # its character-search score as a share of that search's best
+    "pair_coverage",  # the share of the question's character pairs it holds
 )
 
 
@@ -72,13 +76,17 @@ def features(
     hits: Sequence[Hit],
     tokens: Sequence[str],
     specific_idf: float,
-    phrasings: Sequence[frozenset[str]],
+    phrasings: Sequence[Mapping[str, float]],
     article: bool,
     linked: bool,
+    agree: bool,
+    pairs: tuple[float, float, float],
 ) -> list[float]:
     """The feature vector of a ranked query (``hits`` best first, at least one). ``phrasings`` are
-    the token sets of the best entry's curated questions; ``linked`` when the runner-up treats the
-    same law article as the best entry (a tie between them costs nothing)."""
+    the best entry's curated questions, each word with its share of the question (``weighted``);
+    ``linked`` when the runner-up treats the same law article as the best entry (a tie between
+    them costs nothing); ``agree`` when the character search's best is the same entry or treats
+    the same article; ``pairs`` is how that search judges the best entry (``characters.Opinion.of``)."""
     top = hits[0]
     terms = set(tokens)
     idf = {t: index.idf(t) for t in terms}
@@ -102,13 +110,16 @@ def features(
         unseen_weight / weight,
         runner.coverage if runner else 0.0,
         0.0 if linked else 1.0 - margin,
-        max((_said(index, phrasing, terms) for phrasing in phrasings), default=0.0),
+        max((sum(phrasing.get(t, 0.0) for t in terms) for phrasing in phrasings), default=0.0),
         1.0 if article else 0.0,
         math.log(1 + len(terms)),
+        1.0 if agree else 0.0,
+        *pairs,
     ]
 
 
-def _said(index: BM25Index, phrasing: frozenset[str], terms: set[str]) -> float:
-    """Share of a curated question's weight that the query's words match."""
+def weighted(index: BM25Index, phrasing: frozenset[str]) -> dict[str, float]:
+    """A curated question's words, each with its share of the question's weight (IDF): the
+    ``phrasing`` feature sums the shares of the words a query says. Computed once per index."""
     total = sum(index.idf(t) for t in phrasing)
-    return sum(index.idf(t) for t in phrasing if t in terms) / total if total else 0.0
+    return {t: index.idf(t) / total for t in phrasing} if total else {}

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.core.chinese import to_simplified
 from bot.core.knowledge import Knowledge
 from bot.understanding.answers import Answer, Kind, Query, Ranked, Resolver, Suggestion
-from bot.understanding.calibration import Calibration, features
+from bot.understanding.calibration import Calibration, features, weighted
+from bot.understanding.characters import CharacterIndex, Opinion, fuse
+from bot.understanding.details import missing_figure
+from bot.understanding.documents import QUESTION_BOOST
+from bot.understanding.documents import build as build_documents
 from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
@@ -31,31 +35,20 @@ CONFIDENT = 0.5
 # A query whose known words weigh less than this (summed IDF) is too vague to answer outright:
 # one common word such as 劳模 or 贷款 matches dozens of entries equally well.
 SPECIFIC_IDF = 5.0
-SPECIFIC_ENOUGH = 0.6  # below this share of SPECIFIC_IDF a question is never answered as sure ("劳模")
+SPECIFIC_ENOUGH = 0.42  # below this share of SPECIFIC_IDF a question is never answered as sure ("劳模", "贷款")
 SUGGESTIONS = 3
 QUOTED_COVERAGE = 0.4  # how much of a question about another law, its name aside, the quoting entry must match
-QUOTED_DEPTH = 10
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
 # A word this specific (IDF) beside the place and the station makes a question about what a curated
 # stations answer says (地图, 最美), not a request for a list.
 LISTING_IDF = 2.5
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
-QUESTION_BOOST = 3  # a word in a curated question or keyword counts this many times
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
 _PUNCT_RE = re.compile(r"[\W_]+")
 _QUESTION_CUE_RE = re.compile(
     r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
 )
-
-
-@dataclass(frozen=True)
-class _Doc:
-    ref: str
-    topic: str
-    title: str
-    articles: frozenset[int] = frozenset()  # the law articles it treats: an article, or those an entry cites
-    phrasings: tuple[frozenset[str], ...] = ()  # the tokens of each curated question
 
 
 class Engine:
@@ -92,36 +85,11 @@ class Engine:
         )
         self._calibration = Calibration.load()
         self._resolvers: list[Resolver] = [self._article_lookup, *resolvers]
-        self._docs, bags = self._documents()
-        self._index = BM25Index(bags)
-
-    def _documents(self) -> tuple[list[_Doc], list[Counter[str]]]:
-        docs: list[_Doc] = []
-        bags: list[Counter[str]] = []
-        tok = self.tokenizer.tokens
-        for entry_id, item in self.knowledge.entries.items():
-            entry = item.entry
-            bag = Counter(tok(entry.answer))
-            for text in (*entry.questions, *entry.keywords):
-                for token in tok(text.lower()):
-                    bag[token] += QUESTION_BOOST
-            cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
-            phrasings = tuple(frozenset(tok(q.lower())) for q in entry.questions)
-            docs.append(_Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited), phrasings))
-            bags.append(bag)
-        law = self.knowledge.law
-        for article in law.articles:
-            chapter = law.chapter(article.chapter)
-            bag = Counter(tok(article.text))
-            bag.update(tok(chapter.title if chapter else ""))
-            for question in article.questions:
-                for token in tok(question.lower()):
-                    bag[token] += QUESTION_BOOST
-            phrasings = tuple(frozenset(tok(q.lower())) for q in article.questions)
-            number = article.number
-            docs.append(_Doc(f"art:{number}", "law", f"工会法第{number}条", frozenset({number}), phrasings))
-            bags.append(bag)
-        return docs, bags
+        documents = build_documents(knowledge, self.tokenizer, lambda q: normalise(q, self._slips, self._english))
+        self._docs = documents.docs
+        self._index = BM25Index(documents.bags)
+        self._characters = CharacterIndex(documents.texts, QUESTION_BOOST)
+        self._phrasings = [tuple(weighted(self._index, p) for p in doc.phrasings) for doc in self._docs]
 
     # -- public API -------------------------------------------------------------------
 
@@ -247,9 +215,10 @@ class Engine:
             english=item.entry.english,
         )
 
-    def _search(self, query: Query, limit: int = SUGGESTIONS + 1) -> list[Hit]:
-        """BM25's best entries; when the question names no place, entries whose facts hold in one
-        region only (海口's stations) yield to national ones that answer as well."""
+    def _search(self, query: Query, limit: int = SUGGESTIONS + 1, ranks: dict[int, int] | None = None) -> list[Hit]:
+        """BM25's best entries, re-ranked with the character search's ``ranks``; when the question
+        names no place, entries whose facts hold in one region only (海口's stations) yield to
+        national ones that answer as well."""
         hits = self._index.search(query.tokens, limit=limit + RERANK_EXTRA)
         if not query.places:
             hits = [
@@ -257,22 +226,27 @@ class Engine:
                 for h in hits
             ]
             hits.sort(key=lambda h: -h.score)
-        return hits[:limit]
+        return fuse(hits, self._characters.opinion(query.text).ranks if ranks is None else ranks)[:limit]
 
     def _ranked(self, query: Query) -> Answer:
-        hits = self._search(query)
+        opinion = self._characters.opinion(query.text)
+        hits = self._search(query, ranks=opinion.ranks)
         off_topic = any(t in self._off_topic for t in query.tokens)
         topic_guess = self._topic_by_words(query.tokens)
         if not hits:
             return self._unsure(topic_guess, (), off_topic)
         top = hits[0]
-        ranked = self._judge(query, hits)
+        ranked = self._judge(query, hits, opinion)
         confidence = ranked.right
         if off_topic and top.coverage < 0.8:
             return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
         gap = self._place_gap(query, hits)
         if gap is not None:
             return replace(gap, ranked=ranked)
+        texts = (self._doc_text(h.index) for h in hits[:1])
+        figure = missing_figure(self.scope.file.details, query.text, texts)
+        if figure is not None:
+            return replace(self._not_covered(Gap("detail", figure), self._suggest(hits)), ranked=ranked)
         if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:
             related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
             return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)
@@ -286,12 +260,24 @@ class Engine:
         """The calibrated probability at and above which a ranked answer is given as sure."""
         return self._calibration.answer_at
 
-    def _judge(self, query: Query, hits: Sequence[Hit]) -> Ranked:
+    def _judge(self, query: Query, hits: Sequence[Hit], opinion: Opinion) -> Ranked:
         """The calibrated probabilities that the best entry is right, and that nothing covers the question."""
         best = self._docs[hits[0].index]
         linked = len(hits) > 1 and bool(best.articles & self._docs[hits[1].index].articles)
         article = best.ref.startswith("art:")
-        found = features(self._index, hits, query.tokens, SPECIFIC_IDF, best.phrasings, article, linked)
+        first = opinion.hits[0].index if opinion.hits else None
+        agree = first is not None and (first == hits[0].index or bool(best.articles & self._docs[first].articles))
+        found = features(
+            self._index,
+            hits,
+            query.tokens,
+            SPECIFIC_IDF,
+            self._phrasings[hits[0].index],
+            article,
+            linked,
+            agree,
+            opinion.of(hits[0].index),
+        )
         ref = best.ref
         cal = self._calibration
         return Ranked(ref, tuple(found), cal.right.probability(found), cal.uncovered.probability(found))
@@ -339,8 +325,10 @@ class Engine:
             return self._not_covered(Gap("law", law.name, "law", law.article), held)
         foreign = scope.foreign(text, query.places)
         if foreign is not None:
-            hits = self._search(query, 1)
-            if not hits or self._docs[hits[0].index].ref not in scope.file.international:
+            # Only a sure answer from what treats relations with other countries' unions (art. 9)
+            # answers it; "日本的劳动组合和中国工会有啥区别" is not about those relations.
+            found = self._ranked(query)
+            if found.ranked is None or found.ranked.top not in scope.file.international or not found.sources:
                 return self._not_covered(Gap("foreign", foreign))
         future = scope.future(text)
         if future is not None:
@@ -365,9 +353,13 @@ class Engine:
         best = self._index.search(query.tokens, limit=1)
         if not best or not (self._docs[best[0].index].ref in refs or law in self._doc_text(best[0].index)):
             return False
+        # What the entry's own text says, not how its questions are worded: a curated question that
+        # names the law (新增的义务跟安全生产法有什么关系) does not make the entry hold that law's rules.
         named = set(self.tokenizer.tokens(law))
-        rest = self._index.search([t for t in query.tokens if t not in named], limit=QUOTED_DEPTH)
-        return any(h.index == best[0].index and h.coverage >= QUOTED_COVERAGE for h in rest)
+        rest = {t for t in query.tokens if t not in named}
+        said = set(self.tokenizer.tokens(self._doc_text(best[0].index)))
+        weight = sum(self._index.idf(t) for t in rest)
+        return weight > 0 and sum(self._index.idf(t) for t in rest & said) / weight >= QUOTED_COVERAGE
 
     def _doc_text(self, index: int) -> str:
         kind, _, key = self._docs[index].ref.partition(":")
