@@ -303,6 +303,14 @@ class Subject(Strict):
     workplace: bool = False
 
 
+class Detail(Strict):
+    """A figure a question may ask for (多少钱, 有效期几年): when no answer found states one, say so."""
+
+    label: str = Field(min_length=1)  # what the reply says is missing: 具体金额
+    figure: Literal["money", "duration"]
+    asks: list[str] = Field(min_length=1)  # words that ask for it
+
+
 class ScopeFile(Strict):
     """What the knowledge covers: the law, the places and systems, the subjects it does not."""
 
@@ -316,6 +324,7 @@ class ScopeFile(Strict):
     topics: dict[Topic, TopicScope] = Field(default_factory=dict)
     topic_words: dict[Topic, list[str]] = Field(default_factory=dict)  # words that make a question the topic's
     subjects: list[Subject] = Field(default_factory=list)
+    details: list[Detail] = Field(default_factory=list)
     future_words: list[str] = Field(default_factory=list)  # "明年": the knowledge is dated
     # "工会能管吗": a question about what the union may do, which the law answers whatever the
     # workplace problem (加班不给调休, 争取高温补贴) or when it happens (合同明年到期).

@@ -132,6 +132,8 @@ def render_not_covered(answer: Answer, _: Gettext) -> Rendered:
         lines = [_("资料里没有{when}的信息，我这里的资料都是已经发布的报道和规定。").format(when=name)]
     elif reason == "subject":
         lines = [_("资料里没有关于{subject}的内容，我不能回答这个问题。").format(subject=name)]
+    elif reason == "detail":
+        lines = [_("资料里找不到这个问题要的{detail}，我不能编一个数字给您。").format(detail=name)]
     elif reason == "unmatched":
         lines = [_("我在资料里没有找到能回答这个问题的内容，不想拿不相关的资料凑数。")]
     else:

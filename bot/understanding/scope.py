@@ -32,8 +32,8 @@ _SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里
 class Gap:
     """Something the question names that the knowledge does not cover."""
 
-    reason: str  # "law", "foreign", "place", "subject", "future", or "unmatched" (nothing answers it)
-    name: str  # 劳动法 / 德国 / 江苏 / 加班费的计算 / 2026年
+    reason: str  # "law", "foreign", "place", "subject", "future", "detail", or "unmatched" (nothing answers it)
+    name: str  # 劳动法 / 德国 / 江苏 / 加班费的计算 / 2026年 / 具体金额
     topic: str | None = None  # the topic whose holdings the reply mentions
     article: int | None = None  # for "law": the article asked for
 

@@ -1,0 +1,52 @@
+"""A question that asks for a figure (多少钱, 有效期几年) which no candidate answer states.
+
+The search finds the entry on the right subject — the forestry preferential card, the Xinjiang
+alliance, the full-time chair — and its answer is about that subject, but it holds no amount or
+period at all. Shown as sure, or offered as a suggestion, it would look like an answer to "多少钱";
+the honest reply is that the sources give no such figure. What counts as asking is data
+(``content/scope.json`` → ``details``); what counts as stating a figure of each kind is here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.core.content_models import Detail
+from bot.understanding.scope import STORY_CHARS
+
+_NUMBER = r"(?:\d[\d.,]*|[零〇一二两三四五六七八九十百千万]+)"
+FIGURES: dict[str, re.Pattern[str]] = {
+    # An amount, a share, or a multiple of one (年收入二倍), or no charge at all.
+    "money": re.compile(
+        rf"{_NUMBER}\s*(?:万|亿|千)?\s*(?:元|块)|百分之|{_NUMBER}\s*[%％]|BP|{_NUMBER}倍|免费|不要钱|无息"
+    ),
+    "duration": re.compile(rf"{_NUMBER}\s*(?:个)?\s*(?:天|日|周|星期|个月|月|年|小时|工作日)|长期|终身|期满"),
+}
+
+
+# Before an ask word these make it tell, not ask: 退休好几年了, 前几天, 这几年.
+_TELLING = "好前这那近过"
+
+
+def _asks(question: str, ask: str) -> bool:
+    at = question.find(ask)
+    while at >= 0:
+        if at == 0 or question[at - 1] not in _TELLING:
+            return True
+        at = question.find(ask, at + 1)
+    return False
+
+
+def missing_figure(details: Iterable[Detail], question: str, answers: Iterable[str]) -> str | None:
+    """The label of the figure the question asks for when none of ``answers`` states one. Not for a
+    story: "前几天…干了十五年" tells what happened, it does not ask for a period."""
+    if len(question) > STORY_CHARS:
+        return None
+    texts = list(answers)
+    for detail in details:
+        if any(_asks(question, ask) for ask in detail.asks):
+            pattern = FIGURES[detail.figure]
+            if not any(pattern.search(text) for text in texts):
+                return detail.label
+    return None

@@ -1,0 +1,49 @@
+"""A question asking for a figure the best answer does not state gets the honest reply, not the entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.content_models import Detail
+from bot.understanding.details import missing_figure
+from bot.understanding.engine import Engine, Kind
+
+MONEY = Detail(label="具体金额", figure="money", asks=["多少钱", "多少经费"])
+PERIOD = Detail(label="具体期限", figure="duration", asks=["有效期", "几年", "几天"])
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "missing"),
+    [
+        ("优惠证有效期几年", "凭《先优模范优惠证》免门票。", "具体期限"),
+        ("优惠证有效期几年", "优惠证有效期五年。", None),
+        ("借款期限几年", "借款期限为一年。", None),
+        ("每个工作室一年多少经费", "联盟由14家工作室组成。", "具体金额"),
+        ("被辞退能赔多少钱", "给予本人年收入二倍的赔偿。", None),  # a multiple is a figure
+        ("挂号要多少钱", "挂号免费。", None),
+        ("单位要交多少钱", "按全部职工工资总额的百分之二拨缴。", None),
+        ("我退休好几年了还能享受吗", "凭优惠证享受。", None),  # 好几年 tells, it does not ask
+        ("前几天公司让我加班工会管不管", "工会有权要求纠正。", None),
+    ],
+)
+def test_a_figure_asked_for_and_not_stated_is_missing(question: str, answer: str, missing: str | None) -> None:
+    assert missing_figure([MONEY, PERIOD], question, [answer]) == missing
+
+
+def test_a_story_is_not_read_as_asking_for_a_figure() -> None:
+    story = "我是煤矿的掘进工干了十五年前几天瓦斯数据一直偏高班长还让我们下井工友都很慌工会到底能做些什么呢"
+    assert missing_figure([PERIOD], story, ["工会有权提出解决的建议。"]) is None
+
+
+def test_engine_says_the_sources_give_no_such_figure(engine: Engine) -> None:
+    answer = engine.answer("黑龙江林业系统的先优模范优惠证有效期几年")
+    assert answer.kind is Kind.NOT_COVERED
+    assert answer.detail == "detail"
+    assert not answer.sources
+    assert answer.suggestions  # what the knowledge holds on the subject is still offered
+
+
+def test_engine_answers_when_the_entry_states_the_figure(engine: Engine) -> None:
+    answer = engine.answer("抚顺工会无息借款借多久要还")
+    assert answer.kind is Kind.ENTRY
+    assert "一年" in answer.text
