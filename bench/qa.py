@@ -36,6 +36,8 @@ from bot.understanding.engine import Engine  # noqa: E402
 from tests.eval.scoring import (  # noqa: E402
     BLIND2_DEV,
     BLIND2_TEST,
+    BLIND3_DEV,
+    BLIND3_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
@@ -46,13 +48,16 @@ from tests.eval.scoring import (  # noqa: E402
 )
 
 SYNTHETIC = 10_000
+PHRASINGS, PHRASINGS_EN = 12, 4  # per synthetic entry, as many as the shipped entries have
 SETS = (
     ("own questions", QUESTIONS),
     ("held-out", HOLDOUT),
     ("blind dev", BLIND_DEV),
     ("blind test (reported in round one, tuned on since)", BLIND_TEST),
     ("second blind dev", BLIND2_DEV),
-    ("second blind test (run once)", BLIND2_TEST),
+    ("second blind test (reported in round two, tuned on since)", BLIND2_TEST),
+    ("third blind dev", BLIND3_DEV),
+    ("third blind test (run once, at the end of round three)", BLIND3_TEST),
 )
 
 
@@ -74,12 +79,15 @@ def latency_ms(engine: Engine, questions: list[str], rounds: int) -> tuple[float
 def synthetic_knowledge(base: Knowledge, n: int, rng: random.Random) -> Knowledge:
     """The shipped knowledge plus ``n`` FAQ entries built from the real vocabulary."""
     words = [w for w in base.files.lexicon.words if len(w) >= 2]
+    english = sorted(base.files.lexicon.english)
     texts = [e.entry.answer for e in base.entries.values()]
     source = Source(publication="合成数据", date="2026-11")
     extra = [
         QAEntry(
             id=f"synthetic-{i}",
-            questions=["".join(rng.sample(words, 3)) + "怎么办"],
+            # shaped like the shipped entries: a dozen worker phrasings and a few English ones
+            questions=["".join(rng.sample(words, 3)) + "怎么办" for _ in range(PHRASINGS)],
+            questions_en=[f"how to {rng.choice(english)} {rng.choice(english)}" for _ in range(PHRASINGS_EN)],
             keywords=rng.sample(words, 2),
             answer=rng.choice(texts),
             source=source,

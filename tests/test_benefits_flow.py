@@ -81,7 +81,8 @@ async def test_retired_holder_of_a_policy_silent_on_retirees_is_told_the_source_
 ) -> None:
     [policy] = [p for p in knowledge.files.benefits.policies if p.includes_retirees is None]
     text = edited_text(await chat.press(f"ben:r:{policy_tag(policy)}:0:r"))
-    assert "没有写明" in text and "离退休" in text
+    assert "没有写明" in text
+    assert "离退休" in text
     assert "没有把离退休人员列入范围" not in text  # the source is silent: no refusal is invented
     assert policy.issuer in text
 

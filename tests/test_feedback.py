@@ -10,7 +10,7 @@ from tests.conftest import ChatDriver, texts
 
 STAFF = 9000  # in ADMIN_IDS (conftest)
 MEMBER = 4242
-SURE_QUESTION = "劳模看病要挂号费吗"
+SURE_QUESTION = "劳模看病挂号免费吗"
 SURE_REF = "qa:ben-registration-fee"
 UNSURE_QUESTION = "工资"
 
@@ -62,9 +62,9 @@ async def test_staff_report_lists_unanswered_and_down_voted_questions(chat: Chat
     for _ in range(2):
         await chat.send(UNSURE_QUESTION, user_id=MEMBER)
     await chat.send("今天天气怎么样", user_id=MEMBER + 1)
-    await ask_and_vote(chat, "劳模去医院", "up", MEMBER + 2)
+    await ask_and_vote(chat, "劳模去医院挂号要钱吗", "up", MEMBER + 2)
     await ask_and_vote(chat, SURE_QUESTION, "down", MEMBER)
-    await ask_and_vote(chat, "劳模看病要挂號費嗎", "down", MEMBER + 1)  # the same question, another spelling
+    await ask_and_vote(chat, "勞模看病掛號免費嗎", "down", MEMBER + 1)  # the same question, another spelling
 
     [report] = texts(await chat.send("/report", user_id=STAFF))
     unanswered, down_voted = report.split("回答被点踩的问题")
@@ -73,7 +73,7 @@ async def test_staff_report_lists_unanswered_and_down_voted_questions(chat: Chat
     assert SURE_QUESTION not in unanswered
     lines = down_voted.split("\n")
     # what members asked (the latest spelling), 👎 2 👍 0; the answer they got beneath it
-    assert lines[1:3] == ["1. 劳模看病要挂號費嗎（2/0）", "   → 给出的回答：劳模看病挂号要钱吗"]
+    assert lines[1:3] == ["1. 勞模看病掛號免費嗎（2/0）", "   → 给出的回答：劳模看病挂号要钱吗"]
     assert "劳模去医院" not in down_voted  # only 👍: not listed
     assert "1. 劳模看病挂号要钱吗" not in down_voted  # the answer's title is not passed off as the question
 

@@ -18,7 +18,7 @@ from tests.sql import rows
 from tests.test_handoff import MEMBER, STAFF_CHAT, ask, staff_message
 from tests.test_loan_flow import reach
 
-SURE_QUESTION = "劳模看病要挂号费吗"  # a definite answer, with 👍/👎
+SURE_QUESTION = "劳模看病挂号要钱吗"  # a definite answer, with 👍/👎
 GROUP = -500_000
 ASKER, OTHER = 4242, 5151
 _ids = itertools.count(70_000)

@@ -54,7 +54,8 @@ async def test_a_question_at_a_button_step_is_answered_with_a_way_back(chat: Cha
 
 
 @pytest.mark.parametrize(
-    ("index", "question", "expected"), [(3, "工会法第六条是啥", "竭诚服务职工群众"), (1, "能借多少钱", "万元")]
+    ("index", "question", "expected"),
+    [(3, "工会法第六条是啥", "竭诚服务职工群众"), (1, "工会借款最多能借多少钱", "万元")],
 )
 async def test_a_question_at_a_typed_step_is_answered(
     chat: ChatDriver, index: int, question: str, expected: str
