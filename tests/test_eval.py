@@ -26,7 +26,7 @@ from tests.eval.scoring import (
     report,
 )
 
-TARGET = 0.81  # own questions: measured 83.6% (94.1% before the third round's phrasings, see below)
+TARGET = 0.85  # own questions: measured 87.5% (94.1% before the third round's phrasings, see below)
 HOLDOUT_FLOOR = 0.72  # measured 75.0%
 # Round three added ~2,750 worker phrasings (Chinese and English) to every entry and article: the
 # blind sets gained 6-14 points, but siblings (the forestry benefits, the Fushun loan entries) now
@@ -36,20 +36,20 @@ HOLDOUT_FLOOR = 0.72  # measured 75.0%
 BLIND_DEV_ACCURACY = 0.86  # measured 88.4%, confident-wrong 0.4%, honest 100%
 BLIND_DEV_CONFIDENT_WRONG = 0.02
 BLIND_DEV_HONEST = 0.95
-BLIND_TEST_ACCURACY = 0.85  # measured 87.9%, confident-wrong 0.8%, honest 92.9%
+BLIND_TEST_ACCURACY = 0.85  # measured 88.3%, confident-wrong 1.2%, honest 92.9%
 BLIND_TEST_CONFIDENT_WRONG = 0.025
 BLIND_TEST_HONEST = 0.90
 # The second blind set; its test half was reported once in round two and has been tuned on since.
-BLIND2_DEV_ACCURACY = 0.77  # measured 80.1%, confident-wrong 1.0%, honest 97.4%
+BLIND2_DEV_ACCURACY = 0.78  # measured 80.6%, confident-wrong 1.0%, honest 97.4%
 BLIND2_DEV_CONFIDENT_WRONG = 0.025
 BLIND2_DEV_HONEST = 0.94
-BLIND2_TEST_ACCURACY = 0.72  # measured 75.5%, confident-wrong 1.0%, honest 86.8%
+BLIND2_TEST_ACCURACY = 0.76  # measured 79.5%, confident-wrong 0.5%, honest 97.4%
 BLIND2_TEST_CONFIDENT_WRONG = 0.025
-BLIND2_TEST_HONEST = 0.84
+BLIND2_TEST_HONEST = 0.94
 # The third blind set's dev half (its test half is run once, at the end of round three).
-BLIND3_DEV_ACCURACY = 0.70  # measured 72.9%, confident-wrong 3.1% (5 of 7: station figures it labels faq), honest 83.3%
+BLIND3_DEV_ACCURACY = 0.71  # measured 74.2%, confident-wrong 3.1% (5 of 7: station figures it labels faq), honest 90.5%
 BLIND3_DEV_CONFIDENT_WRONG = 0.045
-BLIND3_DEV_HONEST = 0.80
+BLIND3_DEV_HONEST = 0.87
 
 
 def test_question_set_is_large_and_varied() -> None:

@@ -21,7 +21,10 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         rf"{_NUMBER}\s*(?:万|亿|千)?\s*(?:元|块)|百分之|{_NUMBER}\s*[%％]|BP|{_NUMBER}倍|免费|不要钱|无息"
     ),
-    "duration": re.compile(rf"{_NUMBER}\s*(?:个)?\s*(?:天|日|周|星期|个月|月|年|小时|工作日)|长期|终身|期满"),
+    # A period (三年或者五年, 一年, 3个月, 三个工作日), not a date: 2023年, 7月 and 1日 are when, not how long.
+    "duration": re.compile(
+        r"(?<![\d.])(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*(?:个月|个工作日|工作日|天|周|星期|年|小时)|长期|终身|期满"
+    ),
 }
 
 
