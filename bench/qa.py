@@ -57,7 +57,7 @@ SETS = (
     ("second blind dev", BLIND2_DEV),
     ("second blind test (reported in round two, tuned on since)", BLIND2_TEST),
     ("third blind dev", BLIND3_DEV),
-    ("third blind test (run once, at the end of round three)", BLIND3_TEST),
+    ("third blind test (reported in round three, tuned on since)", BLIND3_TEST),
 )
 
 

@@ -16,20 +16,23 @@ from bot.core.content_models import Detail
 from bot.understanding.scope import STORY_CHARS
 
 _NUMBER = r"(?:\d[\d.,]*|[零〇一二两三四五六七八九十百千万]+)"
+_COUNT = r"(?<![\d.])(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*"  # a count, not a year (2023年) or a date
 FIGURES: dict[str, re.Pattern[str]] = {
     # An amount, a share, or a multiple of one (年收入二倍), or no charge at all.
     "money": re.compile(
         rf"{_NUMBER}\s*(?:万|亿|千)?\s*(?:元|块)|百分之|{_NUMBER}\s*[%％]|BP|{_NUMBER}倍|免费|不要钱|无息"
     ),
-    # A period (三年或者五年, 一年, 3个月, 三个工作日), not a date: 2023年, 7月 and 1日 are when, not how long.
-    "duration": re.compile(
-        r"(?<![\d.])(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*(?:个月|个工作日|工作日|天|周|星期|年|小时)|长期|终身|期满"
-    ),
+    "share": re.compile(rf"百分之|{_NUMBER}\s*[%％‰]|{_NUMBER}成"),
+    # A period of any length (三年或者五年, 3个月, 三个工作日), not a date: 2023年, 7月, 1日 are when.
+    "duration": re.compile(rf"{_COUNT}(?:个月|个工作日|工作日|天|周|星期|年|小时)|长期|终身|期满"),
+    "days": re.compile(rf"{_COUNT}(?:个工作日|工作日|天|周|星期)"),  # 几天 is not answered by 24小时 or 一年
+    "years": re.compile(rf"{_COUNT}(?:年|个月)|长期|终身|期满"),
+    "date": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"),
 }
 
 
-# Before an ask word these make it tell, not ask: 退休好几年了, 前几天, 这几年.
-_TELLING = "好前这那近过"
+# Before an ask word these make it tell, not ask: 退休好几年了, 前几天, 这几年; 哪几年 asks when.
+_TELLING = "好前这那近过哪"
 
 
 def _asks(question: str, ask: str) -> bool:
