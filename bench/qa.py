@@ -38,6 +38,8 @@ from tests.eval.scoring import (  # noqa: E402
     BLIND2_TEST,
     BLIND3_DEV,
     BLIND3_TEST,
+    BLIND4_DEV,
+    BLIND4_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
@@ -58,6 +60,8 @@ SETS = (
     ("second blind test (reported in round two, tuned on since)", BLIND2_TEST),
     ("third blind dev", BLIND3_DEV),
     ("third blind test (reported in round three, tuned on since)", BLIND3_TEST),
+    ("fourth blind dev (run once, untuned)", BLIND4_DEV),
+    ("fourth blind test (run once, untuned)", BLIND4_TEST),
 )
 
 

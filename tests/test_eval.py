@@ -17,6 +17,8 @@ from tests.eval.scoring import (
     BLIND2_TEST,
     BLIND3_DEV,
     BLIND3_TEST,
+    BLIND4_DEV,
+    BLIND4_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
@@ -56,6 +58,16 @@ BLIND3_DEV_HONEST = 0.87
 BLIND3_TEST_ACCURACY = 0.72  # measured since: 75.0%, confident-wrong 2.7%, honest 87.8%
 BLIND3_TEST_CONFIDENT_WRONG = 0.04
 BLIND3_TEST_HONEST = 0.84
+# The fourth set, both halves run once at the end of round three, never tuned on: test half accuracy
+# 71.8%, confident-wrong 3.0% (8), honest 83.7% (41/49), unsure 66 with the first suggestion right in 37;
+# dev half 77.9% / 2.6% / 85.7%. Round two's engine: 58.6% / 1.9% / 79.6% and 59.9% / 2.6% / 81.6%.
+# The floors only catch regressions; the 95% / 1% / 95% are not met.
+BLIND4_TEST_ACCURACY = 0.69
+BLIND4_TEST_CONFIDENT_WRONG = 0.04
+BLIND4_TEST_HONEST = 0.80
+BLIND4_DEV_ACCURACY = 0.75
+BLIND4_DEV_CONFIDENT_WRONG = 0.035
+BLIND4_DEV_HONEST = 0.82
 
 
 def test_question_set_is_large_and_varied() -> None:
@@ -93,6 +105,10 @@ def test_holdout_accuracy_does_not_regress(engine: Engine) -> None:
         pytest.param(
             BLIND3_TEST, BLIND3_TEST_ACCURACY, BLIND3_TEST_CONFIDENT_WRONG, BLIND3_TEST_HONEST, id="blind3-test"
         ),
+        pytest.param(BLIND4_DEV, BLIND4_DEV_ACCURACY, BLIND4_DEV_CONFIDENT_WRONG, BLIND4_DEV_HONEST, id="blind4-dev"),
+        pytest.param(
+            BLIND4_TEST, BLIND4_TEST_ACCURACY, BLIND4_TEST_CONFIDENT_WRONG, BLIND4_TEST_HONEST, id="blind4-test"
+        ),
     ],
 )
 def test_blind_half_does_not_regress(
@@ -109,7 +125,8 @@ def confidently_wrong(found: Report) -> str:
 
 
 @pytest.mark.parametrize(
-    ("dev_path", "test_path", "size"), [(BLIND2_DEV, BLIND2_TEST, 400), (BLIND3_DEV, BLIND3_TEST, 440)]
+    ("dev_path", "test_path", "size"),
+    [(BLIND2_DEV, BLIND2_TEST, 400), (BLIND3_DEV, BLIND3_TEST, 440), (BLIND4_DEV, BLIND4_TEST, 520)],
 )
 def test_later_blind_sets_are_split(dev_path: Path, test_path: Path, size: int) -> None:
     dev, test = load_cases(dev_path), load_cases(test_path)

@@ -29,6 +29,10 @@ BLIND2_TEST = Path(__file__).with_name("blind2_test.jsonl")
 # A third, written by a third helper after both test halves above were spent (reported once).
 BLIND3_DEV = Path(__file__).with_name("blind3_dev.jsonl")
 BLIND3_TEST = Path(__file__).with_name("blind3_test.jsonl")
+# A fourth, written after the third's test half was spent, with the topic conventions spelled out
+# (station facts are stations). Both halves were run once, untuned, at the end of round three.
+BLIND4_DEV = Path(__file__).with_name("blind4_dev.jsonl")
+BLIND4_TEST = Path(__file__).with_name("blind4_test.jsonl")
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
