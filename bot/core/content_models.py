@@ -307,7 +307,7 @@ class Detail(Strict):
     """A figure a question may ask for (多少钱, 有效期几年): when no answer found states one, say so."""
 
     label: str = Field(min_length=1)  # what the reply says is missing: 具体金额
-    figure: Literal["money", "share", "duration", "days", "years", "date"]  # details.FIGURES
+    figure: Literal["money", "share", "duration", "days", "years", "date", "address"]  # details.FIGURES
     asks: list[str] = Field(min_length=1)  # words that ask for it
 
 

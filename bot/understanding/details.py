@@ -27,6 +27,7 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(rf"{_COUNT}(?:个月|个工作日|工作日|天|周|星期|年|小时)|长期|终身|期满"),
     "days": re.compile(rf"{_COUNT}(?:个工作日|工作日|天|周|星期)"),  # 几天 is not answered by 24小时 or 一年
     "years": re.compile(rf"{_COUNT}(?:年|个月)|长期|终身|期满"),
+    "address": re.compile(r"[\u4e00-\u9fff]{1,8}(?:路|街|大道|巷)\s*\d*\s*号?|\d+\s*号"),
     "date": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"),
 }
 
