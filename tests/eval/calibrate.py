@@ -5,10 +5,11 @@
 For every development question that reaches ranking, the engine reports its features and its
 best entry. Two logistic models are fitted: P(the best entry answers the question), labelled by
 scoring that entry's answer against the question, and P(the knowledge does not cover it),
-labelled by the set's ``expect``. The answer threshold maximises right sure answers less
-``WRONG_COST`` times the wrong ones; the honest threshold is the lowest at which "not covered"
-replies are mostly right and take few right answers (see ``thresholds``). Never fitted on a test
-half: those are run once, at the end.
+labelled by the set's ``expect``. The answer threshold is the lowest at which the answers given
+as sure and wrong stay within the issue's ceiling (``WRONG_SHARE`` of all development questions);
+the honest threshold is the lowest at which "not covered" replies are mostly right and take few
+right answers (see ``thresholds``). Never fitted on an unspent test half: each is run once, at the
+end of a round.
 ``--check`` prints the figures without writing.
 """
 
@@ -18,24 +19,28 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from bot.channels.ask import answer_json
 from bot.core.settings import Settings
 from bot.services import load_engine
 from bot.understanding.calibration import FEATURES, WEIGHTS
-from bot.understanding.engine import Engine, Kind
+from bot.understanding.engine import Answer, Engine, Kind
 from tests.eval.scoring import (
     BLIND2_DEV,
     BLIND2_TEST,
     BLIND3_DEV,
     BLIND3_TEST,
+    BLIND4_DEV,
+    BLIND4_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
     QUESTIONS,
+    SURE_KINDS,
     Case,
     load_cases,
     passes,
@@ -43,9 +48,20 @@ from tests.eval.scoring import (
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every set but an unspent test half: each test half was reported once, at the end of its round, and is dev since.
-DEV_SETS = (QUESTIONS, HOLDOUT, BLIND_DEV, BLIND_TEST, BLIND2_DEV, BLIND2_TEST, BLIND3_DEV, BLIND3_TEST)
+DEV_SETS = (
+    QUESTIONS,
+    HOLDOUT,
+    BLIND_DEV,
+    BLIND_TEST,
+    BLIND2_DEV,
+    BLIND2_TEST,
+    BLIND3_DEV,
+    BLIND3_TEST,
+    BLIND4_DEV,
+    BLIND4_TEST,
+)
 L2 = 1.0  # ridge penalty: few features, a few hundred questions
-WRONG_COST = 12  # a wrong answer given as sure costs as much as ten right ones gain
+WRONG_SHARE = 0.01  # at most this share of all development questions answered as sure and wrong
 LOST_ANSWERS = 0.02  # share of ranked answerable questions that "not covered" may take from being right
 # Share of "nothing answers this" replies that must really be not covered (they still offer suggestions).
 HONEST_PRECISION = 0.5
@@ -74,9 +90,35 @@ def samples(engine: Engine, cases: list[Case]) -> list[Sample]:
             continue  # decided without the calibration: a look-up, a resolver, a scope gap, an off-topic word
         uncovered = case.expect == "honest" or case.topic == "unknown"
         top = engine.answer_ref(ranked.top)
-        right = not uncovered and top is not None and passes(case, top)
+        right = not uncovered and top is not None and passes_any_convention(case, top)
         found.append(Sample(case, ranked.features, right, uncovered))
     return found
+
+
+# The blind writers' briefs drew two topic lines differently: facts about the stations (counts, the 双15
+# project) and about the law's history were `faq` for some writers and `stations` / `law` for others.
+# For learning whether an answer is right, an answer holding every key fact under either topic is right.
+CONVENTIONS = ({"stations", "faq"}, {"law", "faq"})
+
+
+def passes_any_convention(case: Case, answer: Answer) -> bool:
+    if passes(case, answer):
+        return True
+    got = answer_json(answer)["topic"]
+    if not case.facts or not any({case.topic, got} == pair for pair in CONVENTIONS):
+        return False
+    return passes(replace(case, topic=got), answer)
+
+
+def unranked_wrong(engine: Engine, cases: list[Case]) -> int:
+    """Sure, sourced answers that are wrong although no calibrated threshold decided them."""
+    count = 0
+    for case in cases:
+        answer = engine.answer(case.q)
+        ranked = answer.ranked is not None and answer.kind in (Kind.ENTRY, Kind.ARTICLE, Kind.UNSURE, Kind.NOT_COVERED)
+        if not ranked and answer.kind in SURE_KINDS and answer.sources and not passes_any_convention(case, answer):
+            count += 1
+    return count
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, list[float]]:
@@ -100,15 +142,16 @@ def probability(model: tuple[float, list[float]], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(model[0] + x @ np.array(model[1]))))
 
 
-def thresholds(p_right: np.ndarray, p_uncovered: np.ndarray, found: list[Sample]) -> tuple[float, float]:
-    """The answer threshold that maximises right sure answers less WRONG_COST per wrong one; then
-    the lowest "not covered" threshold whose replies are mostly right (HONEST_PRECISION) and take
-    at most LOST_ANSWERS of the answerable questions whose best entry was right."""
+def thresholds(
+    p_right: np.ndarray, p_uncovered: np.ndarray, found: list[Sample], wrong_budget: float
+) -> tuple[float, float]:
+    """The lowest answer threshold at which at most ``wrong_budget`` ranked answers given as sure are
+    wrong; then the lowest "not covered" threshold whose replies are mostly right (HONEST_PRECISION)
+    and take at most LOST_ANSWERS of the answerable questions whose best entry was right."""
     right = np.array([s.right for s in found])
     uncovered = np.array([s.uncovered for s in found])
     candidates = sorted({float(t) for t in np.round(p_right, 3)})
-    gains = [((p_right >= t) & right).sum() - WRONG_COST * ((p_right >= t) & ~right).sum() for t in candidates]
-    answer_at = candidates[int(np.argmax(gains))]
+    answer_at = next((t for t in candidates if ((p_right >= t) & ~right).sum() <= wrong_budget), 1.0)
     below = p_right < answer_at
     honest_at = 1.0
     for t in sorted({float(t) for t in np.round(p_uncovered, 3)}, reverse=True):
@@ -126,12 +169,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         engine = load_engine(Settings.from_env({"CONTENT_DIR": str(ROOT / "content"), "DATA_DIR": data_dir}))
-    found = [s for path in DEV_SETS if path.exists() for s in samples(engine, load_cases(path))]
+    cases = [case for path in DEV_SETS if path.exists() for case in load_cases(path)]
+    found = samples(engine, cases)
+    # The issue's ceiling on confident-wrong answers, over every development question, less the wrong
+    # sure answers decided before ranking (a look-up, a resolver), which no threshold changes.
+    budget = WRONG_SHARE * len(cases) - unranked_wrong(engine, cases)
     x = np.array([s.features for s in found])
     right_model = fit(x, np.array([s.right for s in found], dtype=float))
     uncovered_model = fit(x, np.array([s.uncovered for s in found], dtype=float))
     p_right, p_uncovered = probability(right_model, x), probability(uncovered_model, x)
-    answer_at, honest_at = thresholds(p_right, p_uncovered, found)
+    answer_at, honest_at = thresholds(p_right, p_uncovered, found, budget)
     right = np.array([s.right for s in found])
     uncovered = np.array([s.uncovered for s in found])
     sure = p_right >= answer_at
