@@ -40,6 +40,8 @@ from tests.eval.scoring import (  # noqa: E402
     BLIND3_TEST,
     BLIND4_DEV,
     BLIND4_TEST,
+    BLIND5_DEV,
+    BLIND5_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
@@ -60,8 +62,10 @@ SETS = (
     ("second blind test (reported in round two, tuned on since)", BLIND2_TEST),
     ("third blind dev", BLIND3_DEV),
     ("third blind test (reported in round three, tuned on since)", BLIND3_TEST),
-    ("fourth blind dev (run once, untuned)", BLIND4_DEV),
-    ("fourth blind test (run once, untuned)", BLIND4_TEST),
+    ("fourth blind dev (reported once untuned, tuned on since)", BLIND4_DEV),
+    ("fourth blind test (reported once untuned, tuned on since)", BLIND4_TEST),
+    ("fifth blind dev (run once, untuned)", BLIND5_DEV),
+    ("fifth blind test (run once, untuned)", BLIND5_TEST),
 )
 
 

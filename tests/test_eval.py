@@ -19,6 +19,8 @@ from tests.eval.scoring import (
     BLIND3_TEST,
     BLIND4_DEV,
     BLIND4_TEST,
+    BLIND5_DEV,
+    BLIND5_TEST,
     BLIND_DEV,
     BLIND_TEST,
     HOLDOUT,
@@ -72,6 +74,16 @@ BLIND4_TEST_HONEST = 0.80
 BLIND4_DEV_ACCURACY = 0.72  # measured since (tuned on): 75.7%, confident-wrong 1.9%, honest 93.9%
 BLIND4_DEV_CONFIDENT_WRONG = 0.035
 BLIND4_DEV_HONEST = 0.82
+# The fifth set, both halves run once at the very end of round three (after the English map and the
+# 1% threshold rule), never tuned on: test half accuracy 70.2%, confident-wrong 2.7% (6), honest 80.4%
+# (37/46), unsure 60 with the first suggestion right in 45; dev half 73.9% / 1.3% / 91.3%. Round two's
+# engine: 55.6% / 4.0% / 71.7%; the engine the fourth set was reported with: 70.7% / 3.1% / 78.3%.
+BLIND5_TEST_ACCURACY = 0.67
+BLIND5_TEST_CONFIDENT_WRONG = 0.04
+BLIND5_TEST_HONEST = 0.77
+BLIND5_DEV_ACCURACY = 0.71
+BLIND5_DEV_CONFIDENT_WRONG = 0.025
+BLIND5_DEV_HONEST = 0.88
 
 
 def test_question_set_is_large_and_varied() -> None:
@@ -113,6 +125,10 @@ def test_holdout_accuracy_does_not_regress(engine: Engine) -> None:
         pytest.param(
             BLIND4_TEST, BLIND4_TEST_ACCURACY, BLIND4_TEST_CONFIDENT_WRONG, BLIND4_TEST_HONEST, id="blind4-test"
         ),
+        pytest.param(BLIND5_DEV, BLIND5_DEV_ACCURACY, BLIND5_DEV_CONFIDENT_WRONG, BLIND5_DEV_HONEST, id="blind5-dev"),
+        pytest.param(
+            BLIND5_TEST, BLIND5_TEST_ACCURACY, BLIND5_TEST_CONFIDENT_WRONG, BLIND5_TEST_HONEST, id="blind5-test"
+        ),
     ],
 )
 def test_blind_half_does_not_regress(
@@ -130,7 +146,12 @@ def confidently_wrong(found: Report) -> str:
 
 @pytest.mark.parametrize(
     ("dev_path", "test_path", "size"),
-    [(BLIND2_DEV, BLIND2_TEST, 400), (BLIND3_DEV, BLIND3_TEST, 440), (BLIND4_DEV, BLIND4_TEST, 520)],
+    [
+        (BLIND2_DEV, BLIND2_TEST, 400),
+        (BLIND3_DEV, BLIND3_TEST, 440),
+        (BLIND4_DEV, BLIND4_TEST, 520),
+        (BLIND5_DEV, BLIND5_TEST, 440),
+    ],
 )
 def test_later_blind_sets_are_split(dev_path: Path, test_path: Path, size: int) -> None:
     dev, test = load_cases(dev_path), load_cases(test_path)

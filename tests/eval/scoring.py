@@ -33,6 +33,10 @@ BLIND3_TEST = Path(__file__).with_name("blind3_test.jsonl")
 # (station facts are stations). Both halves were run once, untuned, at the end of round three.
 BLIND4_DEV = Path(__file__).with_name("blind4_dev.jsonl")
 BLIND4_TEST = Path(__file__).with_name("blind4_test.jsonl")
+# A fifth, written after the fourth was spent (the law's history and commentary are `law`); both
+# halves run once, untuned, at the very end of round three.
+BLIND5_DEV = Path(__file__).with_name("blind5_dev.jsonl")
+BLIND5_TEST = Path(__file__).with_name("blind5_test.jsonl")
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
