@@ -34,16 +34,7 @@ from bot.core.settings import Settings  # noqa: E402
 from bot.services import load_engine  # noqa: E402
 from bot.understanding.engine import Engine  # noqa: E402
 from tests.eval.scoring import (  # noqa: E402
-    BLIND2_DEV,
-    BLIND2_TEST,
-    BLIND3_DEV,
-    BLIND3_TEST,
-    BLIND4_DEV,
-    BLIND4_TEST,
-    BLIND5_DEV,
-    BLIND5_TEST,
-    BLIND_DEV,
-    BLIND_TEST,
+    BLIND_HALVES,
     HOLDOUT,
     QUESTIONS,
     Report,
@@ -53,20 +44,7 @@ from tests.eval.scoring import (  # noqa: E402
 
 SYNTHETIC = 10_000
 PHRASINGS, PHRASINGS_EN = 12, 4  # per synthetic entry, as many as the shipped entries have
-SETS = (
-    ("own questions", QUESTIONS),
-    ("held-out", HOLDOUT),
-    ("blind dev", BLIND_DEV),
-    ("blind test (reported in round one, tuned on since)", BLIND_TEST),
-    ("second blind dev", BLIND2_DEV),
-    ("second blind test (reported in round two, tuned on since)", BLIND2_TEST),
-    ("third blind dev", BLIND3_DEV),
-    ("third blind test (reported in round three, tuned on since)", BLIND3_TEST),
-    ("fourth blind dev (reported once untuned, tuned on since)", BLIND4_DEV),
-    ("fourth blind test (reported once untuned, tuned on since)", BLIND4_TEST),
-    ("fifth blind dev (run once, untuned)", BLIND5_DEV),
-    ("fifth blind test (run once, untuned)", BLIND5_TEST),
-)
+SETS = (("own questions", QUESTIONS), ("held-out", HOLDOUT), *((h.label, h.path) for h in BLIND_HALVES))
 
 
 def percentile(samples: list[float], q: float) -> float:

@@ -16,27 +16,49 @@ from bot.channels.ask import answer_json
 from bot.core.chinese import to_simplified
 from bot.understanding.engine import Answer, Engine, Kind
 
-QUESTIONS = Path(__file__).with_name("questions.jsonl")
+
+def _eval_set(name: str) -> Path:
+    return Path(__file__).with_name(f"{name}.jsonl")
+
+
+QUESTIONS = _eval_set("questions")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
-HOLDOUT = Path(__file__).with_name("holdout.jsonl")
-# Written blind to content/ and the engine by another engineer, frozen and split in halves:
-# tune on the dev half only; the test half is run once, at the end of a piece of work.
-BLIND_DEV = Path(__file__).with_name("blind_dev.jsonl")
-BLIND_TEST = Path(__file__).with_name("blind_test.jsonl")
-# A second blind set, written later by another helper: its dev half tunes, its test half is run once.
-BLIND2_DEV = Path(__file__).with_name("blind2_dev.jsonl")
-BLIND2_TEST = Path(__file__).with_name("blind2_test.jsonl")
-# A third, written by a third helper after both test halves above were spent (reported once).
-BLIND3_DEV = Path(__file__).with_name("blind3_dev.jsonl")
-BLIND3_TEST = Path(__file__).with_name("blind3_test.jsonl")
-# A fourth, written after the third's test half was spent, with the topic conventions spelled out
-# (station facts are stations). Both halves were run once, untuned, at the end of round three.
-BLIND4_DEV = Path(__file__).with_name("blind4_dev.jsonl")
-BLIND4_TEST = Path(__file__).with_name("blind4_test.jsonl")
-# A fifth, written after the fourth was spent (the law's history and commentary are `law`); both
-# halves run once, untuned, at the very end of round three.
-BLIND5_DEV = Path(__file__).with_name("blind5_dev.jsonl")
-BLIND5_TEST = Path(__file__).with_name("blind5_test.jsonl")
+HOLDOUT = _eval_set("holdout")
+# Five blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# split in halves: a round tunes on dev halves only and runs a test half once, at its end.
+BLIND_DEV, BLIND_TEST = _eval_set("blind_dev"), _eval_set("blind_test")
+BLIND2_DEV, BLIND2_TEST = _eval_set("blind2_dev"), _eval_set("blind2_test")
+# The third was written after both test halves above were spent.
+BLIND3_DEV, BLIND3_TEST = _eval_set("blind3_dev"), _eval_set("blind3_test")
+# The fourth spelled out the topic conventions (station facts are stations); both halves run once untuned.
+BLIND4_DEV, BLIND4_TEST = _eval_set("blind4_dev"), _eval_set("blind4_test")
+# The fifth (the law's history and commentary are `law`): both halves run once untuned, at the very end.
+BLIND5_DEV, BLIND5_TEST = _eval_set("blind5_dev"), _eval_set("blind5_test")
+
+
+@dataclass(frozen=True)
+class BlindHalf:
+    """One half of a blind set: its file, how reports name it, and whether the calibration is fitted on it."""
+
+    path: Path
+    label: str
+    tuned_on: bool
+
+
+BLIND_HALVES = (
+    BlindHalf(BLIND_DEV, "blind dev", True),
+    BlindHalf(BLIND_TEST, "blind test (reported in round one, tuned on since)", True),
+    BlindHalf(BLIND2_DEV, "second blind dev", True),
+    BlindHalf(BLIND2_TEST, "second blind test (reported in round two, tuned on since)", True),
+    BlindHalf(BLIND3_DEV, "third blind dev", True),
+    BlindHalf(BLIND3_TEST, "third blind test (reported in round three, tuned on since)", True),
+    BlindHalf(BLIND4_DEV, "fourth blind dev (reported once untuned, tuned on since)", True),
+    BlindHalf(BLIND4_TEST, "fourth blind test (reported once untuned, tuned on since)", True),
+    BlindHalf(BLIND5_DEV, "fifth blind dev (run once, untuned)", False),
+    BlindHalf(BLIND5_TEST, "fifth blind test (run once, untuned)", False),
+)
+# What the calibration is fitted on: our own sets and every blind half already reported.
+DEV_SETS = (QUESTIONS, HOLDOUT, *(half.path for half in BLIND_HALVES if half.tuned_on))
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
