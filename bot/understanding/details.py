@@ -17,6 +17,7 @@ from bot.understanding.scope import STORY_CHARS
 
 _NUMBER = r"(?:\d[\d.,]*|[零〇一二两三四五六七八九十百千万]+)"
 _COUNT = r"(?<![\d.])(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*"  # a count, not a year (2023年) or a date
+_OPEN_ENDED = r"长期|终身|期满"  # a period stated without a number
 FIGURES: dict[str, re.Pattern[str]] = {
     # An amount, a share, or a multiple of one (年收入二倍), or no charge at all.
     "money": re.compile(
@@ -24,9 +25,9 @@ FIGURES: dict[str, re.Pattern[str]] = {
     ),
     "share": re.compile(rf"百分之|{_NUMBER}\s*[%％‰]|{_NUMBER}成"),
     # A period of any length (三年或者五年, 3个月, 三个工作日), not a date: 2023年, 7月, 1日 are when.
-    "duration": re.compile(rf"{_COUNT}(?:个月|个工作日|工作日|天|周|星期|年|小时)|长期|终身|期满"),
+    "duration": re.compile(rf"{_COUNT}(?:个月|个工作日|工作日|天|周|星期|年|小时)|{_OPEN_ENDED}"),
     "days": re.compile(rf"{_COUNT}(?:个工作日|工作日|天|周|星期)"),  # 几天 is not answered by 24小时 or 一年
-    "years": re.compile(rf"{_COUNT}(?:年|个月)|长期|终身|期满"),
+    "years": re.compile(rf"{_COUNT}(?:年|个月)|{_OPEN_ENDED}"),
     "address": re.compile(r"[\u4e00-\u9fff]{1,8}(?:路|街|大道|巷)\s*\d*\s*号?|\d+\s*号"),
     "date": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"),
 }

@@ -68,13 +68,13 @@ def without_referral(answer: str, number: str) -> str:
 def build(knowledge: Knowledge, tokenizer: Tokenizer, fold: Callable[[str], str]) -> Documents:
     """The entries first, then the articles in order: a document's place is its index in both searches."""
     found = Documents()
-    number = knowledge.files.scope.hotline.marker.strip("-")
+    hotline = knowledge.files.scope.hotline.marker.strip("-")
     for entry_id, item in knowledge.entries.items():
         entry = item.entry
         cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
         doc = Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited))
-        about_hotline = any(number in q for q in (*entry.questions, *entry.keywords))
-        text = entry.answer if about_hotline else without_referral(entry.answer, number)
+        about_hotline = any(hotline in q for q in (*entry.questions, *entry.keywords))
+        text = entry.answer if about_hotline else without_referral(entry.answer, hotline)
         found.add(doc, text, "", [*entry.questions, *entry.questions_en], entry.keywords, tokenizer, fold)
     law = knowledge.law
     for article in law.articles:
