@@ -131,3 +131,9 @@ def test_the_faq_menu_names_only_entries_that_exist(content_copy: Path) -> None:
     _edit(content_copy / "menu.json", lambda d: d["faq"].append("no-such-entry"))
     with pytest.raises(ContentError, match=r"menu\.json: entry faq\[\d+\] \(no-such-entry\)"):
         load_content(content_copy)
+
+
+def test_a_lacked_detail_must_be_one_scope_asks_about(content_copy: Path) -> None:
+    _edit(content_copy / "loans.json", lambda d: d["qa"][0].update(lacks=[{"detail": "具体金頟"}]))
+    with pytest.raises(ContentError, match=r"loans\.json: entry qa \([a-z0-9-]+\): field lacks\.detail: .*具体金頟"):
+        load_content(content_copy)

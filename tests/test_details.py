@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.content_models import Detail
+from bot.core.content_models import Detail, Lack
 from bot.understanding.details import missing_figure
 from bot.understanding.engine import Engine, Kind
 
@@ -47,3 +47,48 @@ def test_engine_answers_when_the_entry_states_the_figure(engine: Engine) -> None
     answer = engine.answer("抚顺工会无息借款借多久要还")
     assert answer.kind is Kind.ENTRY
     assert "一年" in answer.text
+
+
+DUES_SHARE = Detail(label="具体比例", figure="share", asks=["百分之几"])
+MATERIALS = Detail(label="所需材料", asks=["材料"])
+
+
+@pytest.mark.parametrize(
+    ("question", "lacks", "missing"),
+    [
+        # The answer states the unit's 2%, but the entry lacks the member's share: the question asks that.
+        ("会员每月交工资的百分之几作会费", [Lack(detail="具体比例", when=["会费"])], "具体比例"),
+        ("单位按工资的百分之几拨缴经费", [Lack(detail="具体比例", when=["会费"])], None),
+        ("申请要带什么材料", [Lack(detail="所需材料")], "所需材料"),
+        ("申请要带什么材料", [], None),  # a detail without a pattern is missing only where an entry says so
+    ],
+)
+def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
+    question: str, lacks: list[Lack], missing: str | None
+) -> None:
+    answer = "会员缴纳会费；单位按工资总额的百分之二拨缴经费。"
+    assert missing_figure([DUES_SHARE, MATERIALS], question, [answer], lacks) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("抚顺工会无息借款要带什么材料", "所需材料"),
+        ("困难劳模帮扶金全国统一标准是多少", "具体金额"),
+        ("入了工会每个月交多少会费", "具体金额"),
+        ("What percentage of my salary do I pay as union membership dues?", "具体比例"),
+        ("抚顺市总工会电话多少", "联系电话"),
+    ],
+)
+def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(
+    engine: Engine, question: str, detail: str
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.kind, answer.detail, answer.data["name"]) == (Kind.NOT_COVERED, "detail", detail)
+    assert not answer.sources
+
+
+def test_engine_still_answers_the_figure_such_an_entry_states(engine: Engine) -> None:
+    answer = engine.answer("漯河市总工会给全国劳模发了多少钱")  # ben-hardship lacks only the national standard
+    assert answer.kind is Kind.ENTRY
+    assert "31.94万元" in answer.text

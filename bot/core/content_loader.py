@@ -140,6 +140,7 @@ def load_content(content_dir: Path) -> ContentFiles:
     _check_unique_ids(files)
     _check_menu(files)
     _check_scope_ids(files)
+    _check_lacks(files)
     return files
 
 
@@ -172,3 +173,16 @@ def _check_scope_ids(files: ContentFiles) -> None:
     for where, entry_id in named:
         if entry_id not in known:
             raise ContentError(f"scope.json: entry {where}: field entries: no Q&A entry has the id {entry_id}")
+
+
+def _check_lacks(files: ContentFiles) -> None:
+    """Every detail an entry lacks is one scope.json asks about: a misspelt label would never fire."""
+    labels = {detail.label for detail in files.scope.details}
+    for topic, entries in files.qa_by_topic():
+        for entry in entries:
+            for lack in entry.lacks:
+                if lack.detail not in labels:
+                    raise ContentError(
+                        f"{topic}.json: entry qa ({entry.id}): field lacks.detail: "
+                        f"no scope.json detail is labelled {lack.detail}"
+                    )

@@ -41,6 +41,18 @@ class Source(Strict):
     note: str | None = None  # e.g. "示例数据" or a reliability remark
 
 
+class Lack(Strict):
+    """A detail an entry's sources do not give."""
+
+    detail: str = Field(min_length=1)  # a scope.json detail's label: 具体比例
+    # When given, only a question naming one of these asks for what is missing: ben-hardship lacks the
+    # national standard (全国统一), not the sum Luohe paid, which it states.
+    when: list[str] = Field(default_factory=list)
+
+    def asked_in(self, question: str) -> bool:
+        return not self.when or any(word in question for word in self.when)
+
+
 class QAEntry(Strict):
     """A curated question with its answer; ``questions`` are phrasings users really type."""
 
@@ -56,6 +68,9 @@ class QAEntry(Strict):
     # news page in faq.json answers questions about the law, so it is ``law``.
     topic: Topic | None = None
     also: list[Source] = Field(default_factory=list)  # sources of further facts the answer states
+    # Details its sources do not give, as its answer says (会费的具体比例, 所需材料): a question asking
+    # for one gets the honest reply, not this entry given as sure.
+    lacks: list[Lack] = Field(default_factory=list)
 
 
 class Chapter(Strict):
@@ -307,7 +322,9 @@ class Detail(Strict):
     """A figure a question may ask for (多少钱, 有效期几年): when no answer found states one, say so."""
 
     label: str = Field(min_length=1)  # what the reply says is missing: 具体金额
-    figure: Literal["money", "share", "duration", "days", "years", "date", "address"]  # details.FIGURES
+    # How an answer states it (details.FIGURES); none for a detail only an entry's ``lacks`` can miss
+    # (所需材料, 文件全文): no pattern tells whether a text lists the documents to bring.
+    figure: Literal["money", "share", "duration", "days", "years", "date", "address"] | None = None
     asks: list[str] = Field(min_length=1)  # words that ask for it
 
 

@@ -5,6 +5,8 @@ alliance, the full-time chair — and its answer is about that subject, but it h
 period at all. Shown as sure, or offered as a suggestion, it would look like an answer to "多少钱";
 the honest reply is that the sources give no such figure. What counts as asking is data
 (``content/scope.json`` → ``details``); what counts as stating a figure of each kind is here.
+An entry whose answer says its sources lack a detail (会费标准, 所需材料) names it (``lacks``):
+its text may hold other figures (the unit's 2%), and no pattern tells a list of documents.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.core.content_models import Detail
+from bot.core.content_models import Detail, Lack
 from bot.understanding.scope import STORY_CHARS
 
 _NUMBER = r"(?:\d[\d.,]*|[零〇一二两三四五六七八九十百千万]+)"
@@ -46,15 +48,21 @@ def _asks(question: str, ask: str) -> bool:
     return False
 
 
-def missing_figure(details: Iterable[Detail], question: str, answers: Iterable[str]) -> str | None:
-    """The label of the figure the question asks for when none of ``answers`` states one. Not for a
-    story: "前几天…干了十五年" tells what happened, it does not ask for a period."""
+def missing_figure(
+    details: Iterable[Detail], question: str, answers: Iterable[str], lacks: Iterable[Lack] = ()
+) -> str | None:
+    """The label of the detail the question asks for when the best entry ``lacks`` it, or when none of
+    ``answers`` states a figure of its kind. Not for a story: "前几天…干了十五年" tells what
+    happened, it does not ask for a period."""
     if len(question) > STORY_CHARS:
         return None
     texts = list(answers)
+    lacked = {lack.detail for lack in lacks if lack.asked_in(question)}
     for detail in details:
-        if any(_asks(question, ask) for ask in detail.asks):
-            pattern = FIGURES[detail.figure]
-            if not any(pattern.search(text) for text in texts):
-                return detail.label
+        if not any(_asks(question, ask) for ask in detail.asks):
+            continue
+        if detail.label in lacked:
+            return detail.label
+        if detail.figure is not None and not any(FIGURES[detail.figure].search(text) for text in texts):
+            return detail.label
     return None

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot.core.content_models import Lack
 from bot.core.knowledge import Knowledge
 from bot.understanding.search import Tokenizer
 
@@ -27,6 +28,7 @@ class Doc:
     title: str
     articles: frozenset[int] = frozenset()  # the law articles it treats: an article, or those an entry cites
     phrasings: tuple[frozenset[str], ...] = ()  # the tokens of each curated question
+    lacks: tuple[Lack, ...] = ()  # the details its sources do not give
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Documents:
         for tokens in (*phrasings, *(tokenizer.tokens(k.lower()) for k in keywords)):
             for token in tokens:
                 bag[token] += QUESTION_BOOST
-        self.docs.append(Doc(doc.ref, doc.topic, doc.title, doc.articles, phrasings))
+        self.docs.append(replace(doc, phrasings=phrasings))
         self.bags.append(bag)
         self.texts.append((text, [*folded, *(fold(k) for k in keywords)]))
 
@@ -72,7 +74,7 @@ def build(knowledge: Knowledge, tokenizer: Tokenizer, fold: Callable[[str], str]
     for entry_id, item in knowledge.entries.items():
         entry = item.entry
         cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
-        doc = Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited))
+        doc = Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited), lacks=tuple(entry.lacks))
         about_hotline = any(hotline in q for q in (*entry.questions, *entry.keywords))
         text = entry.answer if about_hotline else without_referral(entry.answer, hotline)
         found.add(doc, text, "", [*entry.questions, *entry.questions_en], entry.keywords, tokenizer, fold)

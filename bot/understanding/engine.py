@@ -244,7 +244,7 @@ class Engine:
         if gap is not None:
             return replace(gap, ranked=ranked)
         texts = (self._doc_text(h.index) for h in hits[:1])
-        figure = missing_figure(self.scope.file.details, query.text, texts)
+        figure = missing_figure(self.scope.file.details, query.text, texts, self._docs[top.index].lacks)
         if figure is not None:
             return replace(self._not_covered(Gap("detail", figure), self._suggest(hits)), ranked=ranked)
         if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:

@@ -137,7 +137,7 @@ def render_not_covered(answer: Answer, _: Gettext) -> Rendered:
     elif reason == "subject":
         lines = [_("资料里没有关于{subject}的内容，我不能回答这个问题。").format(subject=name)]
     elif reason == "detail":
-        lines = [_("资料里找不到这个问题要的{detail}，我不能编一个数字给您。").format(detail=name)]
+        lines = [_("资料里找不到您问的{detail}，我不能凭空编一个给您。").format(detail=name)]
     elif reason == "unmatched":
         lines = [_("我在资料里没有找到能回答这个问题的内容，不想拿不相关的资料凑数。")]
     else:
