@@ -58,9 +58,10 @@ def load_engine(settings: Settings) -> Engine:
     return load_engine_and_stations(settings)[0]
 
 
-def load_engine_and_stations(settings: Settings) -> tuple[Engine, StationDirectory]:
-    """The engine, and the station directory its place resolver ("海口龙华区的站点") answers from."""
-    knowledge = Knowledge.load(settings.content_dir)
+def load_engine_and_stations(settings: Settings, knowledge: Knowledge | None = None) -> tuple[Engine, StationDirectory]:
+    """The engine, and the station directory its place resolver ("海口龙华区的站点") answers from;
+    ``knowledge`` when already loaded (an evaluation leaves a set's own asked questions out)."""
+    knowledge = knowledge or Knowledge.load(settings.content_dir)
     files = StationFiles(settings.content_dir, settings.data_dir)  # the staff import, else the shipped sample
     stations = StationDirectory.open(files, knowledge.files.stations.qa)
     register_renderer(Kind.STATIONS, render_stations)

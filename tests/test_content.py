@@ -137,3 +137,11 @@ def test_a_lacked_detail_must_be_one_scope_asks_about(content_copy: Path) -> Non
     _edit(content_copy / "loans.json", lambda d: d["qa"][0].update(lacks=[{"detail": "具体金頟"}]))
     with pytest.raises(ContentError, match=r"loans\.json: entry qa \([a-z0-9-]+\): field lacks\.detail: .*具体金頟"):
         load_content(content_copy)
+
+
+def test_an_asked_question_must_name_an_entry_or_article_that_exists(content_copy: Path) -> None:
+    _edit(
+        content_copy / "asked.json", lambda d: d["asked"].append({"q": "工会法第59条", "ref": "art:59", "origin": "x"})
+    )
+    with pytest.raises(ContentError, match=r"asked\.json: entry asked\[\d+\]: field ref: .*art:59"):
+        load_content(content_copy)

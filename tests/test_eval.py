@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.understanding.engine import Engine
+from tests.eval.engines import engine_for
 from tests.eval.scoring import (
     BLIND2_DEV,
     BLIND2_TEST,
@@ -21,10 +22,12 @@ from tests.eval.scoring import (
     BLIND4_TEST,
     BLIND5_DEV,
     BLIND5_TEST,
+    BLIND6_DEV,
     BLIND_DEV,
     BLIND_HALVES,
     BLIND_TEST,
     HOLDOUT,
+    BlindHalf,
     Report,
     evaluate,
     load_cases,
@@ -69,6 +72,7 @@ FLOORS: dict[Path, tuple[float, float, float]] = {
     # engine: 55.6% / 4.0% / 71.7%; the engine the fourth set was reported with: 70.7% / 3.1% / 78.3%.
     BLIND5_DEV: (0.71, 0.025, 0.88),
     BLIND5_TEST: (0.67, 0.04, 0.77),
+    BLIND6_DEV: (0.80, 0.03, 0.92),
 }
 # The floors only catch regressions; the issue's 95% / ≤ 1% / 95% are not met.
 
@@ -96,13 +100,12 @@ def test_holdout_accuracy_does_not_regress(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "accuracy", "confident_wrong", "honest"),
-    [pytest.param(half.path, *FLOORS[half.path], id=half.path.stem) for half in BLIND_HALVES],
+    ("half", "accuracy", "confident_wrong", "honest"),
+    [pytest.param(half, *FLOORS[half.path], id=half.path.stem) for half in BLIND_HALVES],
 )
-def test_blind_half_does_not_regress(
-    engine: Engine, path: Path, accuracy: float, confident_wrong: float, honest: float
-) -> None:
-    found = report(engine, load_cases(path))
+def test_blind_half_does_not_regress(half: BlindHalf, accuracy: float, confident_wrong: float, honest: float) -> None:
+    """Scored by an engine without the set's own asked questions: an unseen writer's figure, not a recital."""
+    found = report(engine_for(half.origin), load_cases(half.path))
     assert found.accuracy >= accuracy
     assert found.confident_wrong <= confident_wrong, confidently_wrong(found)
     assert found.honest_rate >= honest
@@ -133,3 +136,12 @@ def test_blind_set_is_frozen_and_split() -> None:
     assert len(dev) + len(test) >= 300
     assert not {c.q for c in dev} & {c.q for c in test}
     assert sum(c.expect == "honest" for c in dev + test) >= 40
+
+
+def test_a_spent_set_is_scored_without_its_own_asked_questions() -> None:
+    """Its questions are in the shipped index; scored with them, a set would only be recited back."""
+    shipped = engine_for(None).knowledge.files.asked.asked
+    for half in BLIND_HALVES:
+        if half.tuned_on:
+            assert any(a.origin == half.origin for a in shipped), half.origin  # harvested
+            assert not any(a.origin == half.origin for a in engine_for(half.origin).knowledge.files.asked.asked)

@@ -17,6 +17,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from bot.core.content_models import (
+    AskedFile,
     BenefitsFile,
     FaqFile,
     LawFile,
@@ -113,6 +114,7 @@ class ContentFiles:
     lexicon: Lexicon
     menu: MenuFile
     scope: ScopeFile
+    asked: AskedFile
 
     def qa_by_topic(self) -> tuple[tuple[Topic, list[QAEntry]], ...]:
         """Each topic's curated Q&A; the topic is the file the entries live in."""
@@ -136,11 +138,13 @@ def load_content(content_dir: Path) -> ContentFiles:
         lexicon=load_model(content_dir / "lexicon.json", Lexicon),
         menu=load_model(content_dir / "menu.json", MenuFile),
         scope=load_model(content_dir / "scope.json", ScopeFile),
+        asked=load_model(content_dir / "asked.json", AskedFile),
     )
     _check_unique_ids(files)
     _check_menu(files)
     _check_scope_ids(files)
     _check_lacks(files)
+    _check_asked(files)
     return files
 
 
@@ -178,11 +182,26 @@ def _check_scope_ids(files: ContentFiles) -> None:
 def _check_lacks(files: ContentFiles) -> None:
     """Every detail an entry lacks is one scope.json asks about: a misspelt label would never fire."""
     labels = {detail.label for detail in files.scope.details}
-    for topic, entries in files.qa_by_topic():
-        for entry in entries:
-            for lack in entry.lacks:
-                if lack.detail not in labels:
-                    raise ContentError(
-                        f"{topic}.json: entry qa ({entry.id}): field lacks.detail: "
-                        f"no scope.json detail is labelled {lack.detail}"
-                    )
+    lacking = [
+        *(
+            (f"{topic}.json", f"qa ({entry.id})", entry.lacks)
+            for topic, entries in files.qa_by_topic()
+            for entry in entries
+        ),
+        *(("law.json", f"articles ({article.number})", article.lacks) for article in files.law.articles),
+    ]
+    for file, where, lacks in lacking:
+        for lack in lacks:
+            if lack.detail not in labels:
+                raise ContentError(
+                    f"{file}: entry {where}: field lacks.detail: no scope.json detail is labelled {lack.detail}"
+                )
+
+
+def _check_asked(files: ContentFiles) -> None:
+    """Every asked question names an entry or article that exists: a renamed entry must take them along."""
+    known = {f"qa:{entry.id}" for _, entries in files.qa_by_topic() for entry in entries}
+    known |= {f"art:{article.number}" for article in files.law.articles}
+    for index, asked in enumerate(files.asked.asked):
+        if asked.ref not in known:
+            raise ContentError(f"asked.json: entry asked[{index}]: field ref: nothing has the reference {asked.ref}")

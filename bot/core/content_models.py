@@ -6,6 +6,7 @@ file stops start-up instead of silently dropping a fact.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -84,6 +85,7 @@ class Article(Strict):
     text: str = Field(min_length=1)
     questions: list[str] = Field(default_factory=list)  # how workers ask what the article answers
     questions_en: list[str] = Field(default_factory=list)  # how English-speaking workers ask it
+    lacks: list[Lack] = Field(default_factory=list)  # art. 43 names members' dues, not how much they are
 
 
 class LawFile(Strict):
@@ -250,6 +252,31 @@ class LoansFile(Strict):
 
 class FaqFile(Strict):
     qa: list[QAEntry] = Field(min_length=1)
+
+
+class Asked(Strict):
+    """A question a blind evaluation writer asked, kept once its set was spent, with what answers it."""
+
+    q: str = Field(min_length=1)
+    ref: str = Field(pattern=r"^(qa:[a-z0-9][a-z0-9-]*|art:[1-9]\d*)$")  # the entry or article answering it
+    # The evaluation set it comes from: scoring or calibrating on that set leaves its own questions out.
+    origin: str = Field(min_length=1)
+
+
+class AskedFile(Strict):
+    """Real questions from spent evaluation sets. Writers who never saw the content phrase things the
+    curated questions do not (契约工, 公会, stories); searched as further curated questions."""
+
+    asked: list[Asked] = Field(default_factory=list)
+
+    def without(self, origins: Collection[str]) -> AskedFile:
+        return AskedFile(asked=[a for a in self.asked if a.origin not in origins])
+
+    def by_ref(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for asked in self.asked:
+            found.setdefault(asked.ref, []).append(asked.q)
+        return found
 
 
 class MenuFile(Strict):

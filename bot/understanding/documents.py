@@ -1,7 +1,8 @@
 """What the engine searches: every curated entry and every law article as one document.
 
 A document is indexed twice, by words (BM25 over jieba tokens) and by character pairs, and its
-curated questions, Chinese and English, weigh ``QUESTION_BOOST`` times its text: a worker's
+curated questions, Chinese and English, with the questions real workers asked of it
+(``content/asked.json``), weigh ``QUESTION_BOOST`` times its text: a worker's
 question resembles another worker's question more than it resembles the answer. Questions are
 folded the way a query is (script, slips, English words to the knowledge's Chinese), so both
 sides meet in one spelling.
@@ -71,18 +72,21 @@ def build(knowledge: Knowledge, tokenizer: Tokenizer, fold: Callable[[str], str]
     """The entries first, then the articles in order: a document's place is its index in both searches."""
     found = Documents()
     hotline = knowledge.files.scope.hotline.marker.strip("-")
+    asked = knowledge.files.asked.by_ref()
     for entry_id, item in knowledge.entries.items():
         entry = item.entry
         cited = {*entry.articles, *(s.article for s in (entry.source, *entry.also) if s.article)}
         doc = Doc(f"qa:{entry_id}", item.topic, entry.questions[0], frozenset(cited), lacks=tuple(entry.lacks))
         about_hotline = any(hotline in q for q in (*entry.questions, *entry.keywords))
         text = entry.answer if about_hotline else without_referral(entry.answer, hotline)
-        found.add(doc, text, "", [*entry.questions, *entry.questions_en], entry.keywords, tokenizer, fold)
+        questions = [*entry.questions, *entry.questions_en, *asked.get(doc.ref, ())]
+        found.add(doc, text, "", questions, entry.keywords, tokenizer, fold)
     law = knowledge.law
     for article in law.articles:
         chapter = law.chapter(article.chapter)
         number = article.number
-        doc = Doc(f"art:{number}", "law", f"工会法第{number}条", frozenset({number}))
+        doc = Doc(f"art:{number}", "law", f"工会法第{number}条", frozenset({number}), lacks=tuple(article.lacks))
         title = chapter.title if chapter else ""
-        found.add(doc, article.text, title, [*article.questions, *article.questions_en], [], tokenizer, fold)
+        questions = [*article.questions, *article.questions_en, *asked.get(doc.ref, ())]
+        found.add(doc, article.text, title, questions, [], tokenizer, fold)
     return found

@@ -23,7 +23,7 @@ from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer
-from bot.understanding.scope import Gap, Scope
+from bot.understanding.scope import STORY_CHARS, Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
 __all__ = ["CONFIDENT", "Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]
@@ -238,7 +238,9 @@ class Engine:
         top = hits[0]
         ranked = self._judge(query, hits, opinion)
         confidence = ranked.right
-        if off_topic and top.coverage < 0.8:
+        # A story mentions things on the way (下雨天没处躲, 想开个小吃店): a sure answer to its question stands.
+        in_passing = len(query.text) > STORY_CHARS and confidence >= self._calibration.answer_at
+        if off_topic and top.coverage < 0.8 and not in_passing:
             return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
         gap = self._place_gap(query, hits)
         if gap is not None:

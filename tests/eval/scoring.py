@@ -24,7 +24,7 @@ def _eval_set(name: str) -> Path:
 QUESTIONS = _eval_set("questions")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
 HOLDOUT = _eval_set("holdout")
-# Five blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# Six blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
 # split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_DEV, BLIND_TEST = _eval_set("blind_dev"), _eval_set("blind_test")
 BLIND2_DEV, BLIND2_TEST = _eval_set("blind2_dev"), _eval_set("blind2_test")
@@ -34,6 +34,9 @@ BLIND3_DEV, BLIND3_TEST = _eval_set("blind3_dev"), _eval_set("blind3_test")
 BLIND4_DEV, BLIND4_TEST = _eval_set("blind4_dev"), _eval_set("blind4_test")
 # The fifth (the law's history and commentary are `law`): both halves run once untuned, at the very end.
 BLIND5_DEV, BLIND5_TEST = _eval_set("blind5_dev"), _eval_set("blind5_test")
+# The sixth, written in round four after the fifth was spent: rules tuned on its dev half, never fitted
+# or harvested; its test half run once, at the end.
+BLIND6_DEV, BLIND6_TEST = _eval_set("blind6_dev"), _eval_set("blind6_test")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class BlindHalf:
     path: Path
     label: str
     tuned_on: bool
+
+    @property
+    def origin(self) -> str:
+        """The set it is half of, as ``content/asked.json`` names where a question came from."""
+        return self.path.stem.rsplit("_", 1)[0]
 
 
 BLIND_HALVES = (
@@ -54,11 +62,17 @@ BLIND_HALVES = (
     BlindHalf(BLIND3_TEST, "third blind test (reported in round three, tuned on since)", True),
     BlindHalf(BLIND4_DEV, "fourth blind dev (reported once untuned, tuned on since)", True),
     BlindHalf(BLIND4_TEST, "fourth blind test (reported once untuned, tuned on since)", True),
-    BlindHalf(BLIND5_DEV, "fifth blind dev (run once, untuned)", False),
-    BlindHalf(BLIND5_TEST, "fifth blind test (run once, untuned)", False),
+    BlindHalf(BLIND5_DEV, "fifth blind dev (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND5_TEST, "fifth blind test (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND6_DEV, "sixth blind dev (rules tuned on it, not fitted)", False),
 )
-# What the calibration is fitted on: our own sets and every blind half already reported.
-DEV_SETS = (QUESTIONS, HOLDOUT, *(half.path for half in BLIND_HALVES if half.tuned_on))
+# What the calibration is fitted on: our own sets and every blind half already reported, each with
+# the origin of its asked questions (``content/asked.json``; our own sets gave none).
+DEV_SETS: tuple[tuple[Path, str | None], ...] = (
+    (QUESTIONS, None),
+    (HOLDOUT, None),
+    *((half.path, half.origin) for half in BLIND_HALVES if half.tuned_on),
+)
 
 # Kinds that present an answer as sure (with its sources), and kinds that say honestly that
 # the question is outside what the knowledge holds.
