@@ -23,6 +23,7 @@ from tests.eval.scoring import (
     BLIND5_DEV,
     BLIND5_TEST,
     BLIND6_DEV,
+    BLIND6_TEST,
     BLIND_DEV,
     BLIND_HALVES,
     BLIND_TEST,
@@ -72,7 +73,12 @@ FLOORS: dict[Path, tuple[float, float, float]] = {
     # engine: 55.6% / 4.0% / 71.7%; the engine the fourth set was reported with: 70.7% / 3.1% / 78.3%.
     BLIND5_DEV: (0.71, 0.025, 0.88),
     BLIND5_TEST: (0.67, 0.04, 0.77),
-    BLIND6_DEV: (0.80, 0.03, 0.92),
+    # The sixth set, written in round four: rules tuned on its dev half (77.0% / 2.9% / 85.1% before,
+    # 84.1% / 0.8% / 95.7% after), never fitted or harvested. Its test half, run once at the end: 84.1%,
+    # confident-wrong 3.3% (8), honest 89.6% (43/48), unsure 27 with the first suggestion right in 18;
+    # round three's engine on the same half: 74.9% / 1.7% / 85.4%.
+    BLIND6_DEV: (0.81, 0.015, 0.93),
+    BLIND6_TEST: (0.81, 0.04, 0.87),
 }
 # The floors only catch regressions; the 95% / ≤ 1% / 95% are not met.
 

@@ -65,6 +65,7 @@ BLIND_HALVES = (
     BlindHalf(BLIND5_DEV, "fifth blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND5_TEST, "fifth blind test (run once untuned, tuned on since)", True),
     BlindHalf(BLIND6_DEV, "sixth blind dev (rules tuned on it, not fitted)", False),
+    BlindHalf(BLIND6_TEST, "sixth blind test (run once at the end of round four)", False),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
