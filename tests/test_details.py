@@ -78,6 +78,7 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("入了工会每个月交多少会费", "具体金额"),
         ("What percentage of my salary do I pay as union membership dues?", "具体比例"),
         ("抚顺市总工会电话多少", "联系电话"),
+        ("抚顺工会的无息借款到期还不上会怎么样", "还不上的后果"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(

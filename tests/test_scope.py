@@ -233,3 +233,29 @@ def test_another_law_named_with_what_its_quoting_entry_does_not_hold(engine: Eng
 def test_words_that_only_look_like_a_law_or_a_greeting(engine: Engine) -> None:
     assert engine.answer("公司违反劳动法律法规怎么办").kind is not Kind.NOT_COVERED  # 劳动法律 is not 劳动法
     assert engine.answer("How many union service stations are there in China?").topic == "stations"  # not "hi"
+
+
+def test_a_document_cited_by_a_number_no_entry_holds_is_not_covered(engine: Engine) -> None:
+    question = "财金〔2025〕135号文件里个人创业担保贷款的额度上限是多少？"
+    assert_not_covered(engine, question, "subject", "财金〔2025〕135号")
+    answer = engine.answer("财金[2025] 135号说了什么")  # brackets and spaces as people type them
+    assert answer.data["name"] == "财金[2025]135号"
+    assert answer.suggestions  # what the knowledge holds on start-up loans is still offered
+
+
+def test_a_question_naming_the_law_is_answered_from_the_law(engine: Engine) -> None:
+    """ "执行" would match when the forestry benefits take effect as well as when the law does."""
+    answer = engine.answer("现在的工会法是从哪天开始执行的？")
+    assert answer.topic == "law"
+    assert (answer.ranked.top if answer.ranked else "") == "qa:faq-law-effective"
+
+
+def test_an_off_topic_word_in_a_story_does_not_refuse_its_question(engine: Engine) -> None:
+    story = (
+        "我在贵阳云岩区扫大街，以前夏天热得要命也没地方躲，下雨只能站在屋檐下，想洗个澡都得等回家。"
+        "后来局里工会建了休息室。云岩区这种环卫工休息室一共建了多少座？"
+    )
+    answer = engine.answer(story)
+    assert answer.kind is Kind.ENTRY
+    assert "25座" in answer.text
+    assert engine.answer("明天下雨吗").kind is Kind.OFF_TOPIC  # alone, the same word is off-topic

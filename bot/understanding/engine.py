@@ -39,6 +39,7 @@ SPECIFIC_ENOUGH = 0.42  # below this share of SPECIFIC_IDF a question is never a
 SUGGESTIONS = 3
 QUOTED_COVERAGE = 0.4  # how much of a question about another law, its name aside, the quoting entry must match
 REGIONAL_DISCOUNT = 0.85  # a regional entry's score when the question names no place
+OTHER_TOPIC = 0.85  # an entry's score, unless it is about the law, when the question names the law
 RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can be overtaken
 # A word this specific (IDF) beside the place and the station makes a question about what a curated
 # stations answer says (地图, 最美), not a request for a list.
@@ -225,7 +226,9 @@ class Engine:
                 replace(h, score=h.score * REGIONAL_DISCOUNT) if self.scope.regional(self._docs[h.index].ref) else h
                 for h in hits
             ]
-            hits.sort(key=lambda h: -h.score)
+        if self.scope.names_our_law(query.text):  # "工会法从哪天开始执行": not when the forestry benefits start
+            hits = [h if self._docs[h.index].topic == "law" else replace(h, score=h.score * OTHER_TOPIC) for h in hits]
+        hits.sort(key=lambda h: -h.score)
         return fuse(hits, self._characters.opinion(query.text).ranks if ranks is None else ranks)[:limit]
 
     def _ranked(self, query: Query) -> Answer:
@@ -332,6 +335,11 @@ class Engine:
             found = self._ranked(query)
             if found.ranked is None or found.ranked.top not in scope.file.international or not found.sources:
                 return self._not_covered(Gap("foreign", foreign))
+        # A document cited by a number no entry holds (财金〔2025〕135号), or a year after the sources: what
+        # is held on the subject is still offered (the 2020 notice, the latest figures).
+        document = scope.document(text)
+        if document is not None:
+            return self._not_covered(Gap("subject", document), self._suggest(self._search(query, SUGGESTIONS)))
         future = scope.future(text)
         if future is not None:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))

@@ -20,6 +20,8 @@ from bot.core.knowledge import Knowledge
 from bot.understanding.regions import FOREIGN, Gazetteer, Place
 
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
+# A document number (财金〔2020〕21号, 国发[2021]5号): the document, which the knowledge holds or not.
+_DOCUMENT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
 _NOT_A_LAW_AFTER = ("律", "规章", "规范", "规和")  # 劳动法律法规 names no law called 劳动法
 # A question this long tells a story: it names many things in passing (争取高温补贴, 今年公司…),
@@ -68,6 +70,12 @@ class Scope:
         self._law_article_re = re.compile(rf"([\u4e00-\u9fff]{{1,16}}?(?:{suffixes}))\s*第\s*(\d+)\s*条")
         self._outside = [p for name in scope.outside for p in gazetteer.places(name)]
         self._outside_words = [w for w in scope.outside if not gazetteer.places(w)]
+        self._documents = {
+            _spaceless(found)
+            for item in knowledge.entries.values()
+            for text in (item.entry.answer, *(s.title or "" for s in (item.entry.source, *item.entry.also)))
+            for found in _DOCUMENT_RE.findall(text)
+        }
         self._regions = {
             entry_id: _CoveredRegion(region, self._resolve(region.places))
             for region in scope.regions
@@ -94,13 +102,20 @@ class Scope:
 
     # -- what the question names -------------------------------------------------------
 
+    def names_our_law(self, text: str) -> bool:
+        return any(ours in text for ours in self._our_law)
+
+    def document(self, text: str) -> str | None:
+        """A document the question cites by its number that no entry holds (财金〔2025〕135号)."""
+        return next((d for d in map(_spaceless, _DOCUMENT_RE.findall(text)) if d not in self._documents), None)
+
     def law(self, text: str) -> LawMention | None:
         """Another law the question asks about (劳动法第44条, 劳动合同法规定…); None for ours or none.
 
         A question that names the Trade Union Law is about it, whatever else it mentions
         (工会法第一条说根据宪法制定).
         """
-        if any(ours in text for ours in self._our_law):
+        if self.names_our_law(text):
             return None
         for name, law in self._laws:
             at = text.find(name)
@@ -201,3 +216,7 @@ class Scope:
             if not any(p == h or h.within(p) or (p.within(h) and system_named) for p in mention for h in held):
                 return mention[0].short
         return None
+
+
+def _spaceless(text: str) -> str:
+    return re.sub(r"\s+", "", text)
