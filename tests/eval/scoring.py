@@ -64,8 +64,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND4_TEST, "fourth blind test (reported once untuned, tuned on since)", True),
     BlindHalf(BLIND5_DEV, "fifth blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND5_TEST, "fifth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND6_DEV, "sixth blind dev (rules tuned on it, not fitted)", False),
-    BlindHalf(BLIND6_TEST, "sixth blind test (run once at the end of round four)", False),
+    BlindHalf(BLIND6_DEV, "sixth blind dev (tuned on)", True),
+    BlindHalf(BLIND6_TEST, "sixth blind test (reported once in round four, tuned on since)", True),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
