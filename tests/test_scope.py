@@ -260,3 +260,16 @@ def test_an_off_topic_word_in_a_story_does_not_refuse_its_question(engine: Engin
     assert answer.kind is Kind.ENTRY
     assert "25座" in answer.text
     assert engine.answer("明天下雨吗").kind is Kind.OFF_TOPIC  # alone, the same word is off-topic
+
+
+def test_a_year_the_best_answer_never_mentions_is_not_answered_with_another_years_figures(engine: Engine) -> None:
+    assert_not_covered(engine, "2025年全国劳模疗休养安排在哪些地方？", "year", "2025年")
+    assert "别的年份" in plain(engine, "2025年全国劳模疗休养安排在哪些地方？")
+    answer = engine.answer("2024年劳模疗休养去了多少个地方？跟2023年比有啥变化？")  # one of the years is held
+    assert answer.kind is not Kind.NOT_COVERED
+
+
+def test_a_question_about_joining_is_the_laws_whatever_the_employment_form(engine: Engine) -> None:
+    """劳务派遣 is a subject the sources do not treat, but whether a dispatched worker may join is in art. 3."""
+    assert engine.answer("劳务派遣工的工资标准是多少").detail == "subject"
+    assert engine.answer("人事说劳务派遣的不能入工会，是真的吗").detail != "subject"

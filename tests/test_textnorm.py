@@ -21,6 +21,9 @@ SLIPS = {"公会": "工会", "劳摸": "劳模"}
         ("劳摸看病", "劳模看病"),
         ("  多个   空格  ", "多个 空格"),
         ("控制\x00字符\x1b", "控制字符"),
+        ("热线幺二三五幺打不通", "热线12351打不通"),  # a number read out digit by digit
+        ("一二三四五", "一二三四五"),  # no 幺: not necessarily a number
+        ("幺儿", "幺儿"),  # too short to be one
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:

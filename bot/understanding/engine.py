@@ -229,7 +229,8 @@ class Engine:
         if self.scope.names_our_law(query.text):  # "工会法从哪天开始执行": not when the forestry benefits start
             hits = [h if self._docs[h.index].topic == "law" else replace(h, score=h.score * OTHER_TOPIC) for h in hits]
         hits.sort(key=lambda h: -h.score)
-        return fuse(hits, self._characters.opinion(query.text).ranks if ranks is None else ranks)[:limit]
+        fused = fuse(hits, self._characters.opinion(query.text).ranks if ranks is None else ranks)[:limit]
+        return self.scope.dated_first(query.text, fused, lambda h: self._doc_text(h.index), SUGGESTIONS)
 
     def _ranked(self, query: Query) -> Answer:
         opinion = self._characters.opinion(query.text)
@@ -248,10 +249,12 @@ class Engine:
         gap = self._place_gap(query, hits)
         if gap is not None:
             return replace(gap, ranked=ranked)
-        texts = (self._doc_text(h.index) for h in hits[:1])
-        figure = missing_figure(self.scope.file.details, query.text, texts, self._docs[top.index].lacks)
-        if figure is not None:
-            return replace(self._not_covered(Gap("detail", figure), self._suggest(hits)), ranked=ranked)
+        text = self._doc_text(top.index)
+        figure = missing_figure(self.scope.file.details, query.text, [text], self._docs[top.index].lacks)
+        year = self.scope.unmentioned_year(query.text, text)
+        if figure is not None or year is not None:
+            gap = Gap("detail", figure) if figure is not None else Gap("year", year)
+            return replace(self._not_covered(gap, self._suggest(hits)), ranked=ranked)
         if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:
             related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
             return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)

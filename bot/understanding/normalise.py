@@ -17,6 +17,9 @@ MAX_QUERY_CHARS = 300  # longer input is cut: nobody's question is longer, and c
 
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _ORDINAL_RE = re.compile(rf"(第|工会法)({_CN_NUMBER})(条|章|款)")
+# A number read out digit by digit, with 幺 for one (幺二三五幺 is the 12351 hotline): 幺 says so.
+_SPOKEN_NUMBER_RE = re.compile(r"[一二三四五六七八九零〇]*幺[幺一二三四五六七八九零〇]*")
+_DIGITS = str.maketrans("幺一二三四五六七八九零〇", "112345678900")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 _ENGLISH_ARTICLE_RE = re.compile(r"\barts?\.?\s*(\d+)|\barticles?\s*(\d+)")
@@ -26,12 +29,13 @@ LONGEST_PHRASE = 4  # words in the longest English phrase the lexicon maps
 
 
 def normalise(text: str, slips: Mapping[str, str] | None = None, english: English | None = None) -> str:
-    """Fold width, script, numerals and input slips, and English words to the knowledge's Chinese;
-    drop control characters."""
+    """Fold width, script, numerals (spoken digits too) and input slips, and English words to the
+    knowledge's Chinese; drop control characters."""
     text = unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2]
     text = _CONTROL_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text).strip()[:MAX_QUERY_CHARS]
     text = to_simplified(text).lower()
+    text = _SPOKEN_NUMBER_RE.sub(lambda m: m.group(0).translate(_DIGITS) if len(m.group(0)) >= 3 else m.group(0), text)
     if english is not None:
         text = english.to_chinese(text)
     for wrong, right in (slips or {}).items():

@@ -134,6 +134,8 @@ def render_not_covered(answer: Answer, _: Gettext) -> Rendered:
         lines = [_("资料里只有中国内地的工会法和工会工作，没有{place}的内容。").format(place=name)]
     elif reason == "future":
         lines = [_("资料里没有{when}的信息，我这里的资料都是已经发布的报道和规定。").format(when=name)]
+    elif reason == "year":
+        lines = [_("资料里没有{when}的情况，找到的内容说的是别的年份。").format(when=name)]
     elif reason == "subject":
         lines = [_("资料里没有关于{subject}的内容，我不能回答这个问题。").format(subject=name)]
     elif reason == "detail":

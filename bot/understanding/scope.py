@@ -4,22 +4,25 @@ A search engine always finds *something*: asked about 劳动法第四十四条 i
 about Jiangsu's model workers it finds Heilongjiang's. A wrong answer under a source line is the
 worst thing this bot can give, so before an answer is trusted this module reads what the question
 names — another law, a place, a foreign country, a subject the sources do not treat, a year after
-the newest source — and compares it with ``content/scope.json`` (the places and systems whose
-facts some entries hold) and the knowledge itself. A mismatch becomes a ``Gap``: the engine then
-says plainly what is not covered, what it does hold, and where to ask.
+the newest source or one the best answer never mentions, a document by its number — and compares
+it with ``content/scope.json`` (the places and systems whose facts some entries hold) and the
+knowledge itself. A mismatch becomes a ``Gap``: the engine then says plainly what is not covered,
+what it does hold, and where to ask.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core.content_models import Region, ScopeFile
 from bot.core.knowledge import Knowledge
 from bot.understanding.regions import FOREIGN, Gazetteer, Place
 
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
+H = TypeVar("H")  # a search hit
 # A document number (财金〔2020〕21号, 国发[2021]5号): the document, which the knowledge holds or not.
 _DOCUMENT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
@@ -34,7 +37,9 @@ _SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里
 class Gap:
     """Something the question names that the knowledge does not cover."""
 
-    reason: str  # "law", "foreign", "place", "subject", "future", "detail", or "unmatched" (nothing answers it)
+    # "law", "foreign", "place", "subject", "future", "year" (another year's figures), "detail", or
+    # "unmatched" (nothing answers it)
+    reason: str
     name: str  # 劳动法 / 德国 / 江苏 / 加班费的计算 / 2026年 / 具体金额
     topic: str | None = None  # the topic whose holdings the reply mentions
     article: int | None = None  # for "law": the article asked for
@@ -138,6 +143,23 @@ class Scope:
     def asks_role(self, text: str) -> bool:
         """True when the question asks what the union may or must do (工会能管吗, 找工会有用吗)."""
         return any(w in text for w in self.file.role_words)
+
+    def dated_first(self, question: str, hits: list[H], text_of: Callable[[H], str], within: int) -> list[H]:
+        """Among the best ``within`` hits, the first whose text mentions a year the question names
+        goes first: 2023年疗休养组织了多少人 is the 2023 entry's, not the 2024 one's."""
+        years = [] if len(question) > STORY_CHARS else _YEAR_RE.findall(question)
+        if not years or not hits or any(y in text_of(hits[0]) for y in years):
+            return hits
+        dated = next((h for h in hits[1:within] if any(y in text_of(h) for y in years)), None)
+        return hits if dated is None else [dated, *(h for h in hits if h is not dated)]
+
+    def unmentioned_year(self, question: str, answer: str) -> str | None:
+        """A year the question asks about (2022年购买服务花了多少钱) that the best answer never
+        mentions: its figures are another year's. Not for a story, which tells when things happened."""
+        if len(question) > STORY_CHARS:
+            return None
+        years = _YEAR_RE.findall(question)
+        return f"{years[0]}年" if years and not any(y in answer for y in years) else None
 
     def future(self, text: str) -> str | None:
         """A year after the newest source, or a word such as 明年: the knowledge cannot know.
