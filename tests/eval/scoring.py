@@ -68,8 +68,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND5_TEST, "fifth blind test (run once untuned, tuned on since)", True),
     BlindHalf(BLIND6_DEV, "sixth blind dev (tuned on)", True),
     BlindHalf(BLIND6_TEST, "sixth blind test (reported once in round four, tuned on since)", True),
-    BlindHalf(BLIND7_DEV, "seventh blind dev (run once, untuned)", False),
-    BlindHalf(BLIND7_TEST, "seventh blind test (run once, untuned)", False),
+    BlindHalf(BLIND7_DEV, "seventh blind dev (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND7_TEST, "seventh blind test (run once untuned, tuned on since)", True),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
