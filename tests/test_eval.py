@@ -26,6 +26,8 @@ from tests.eval.scoring import (
     BLIND6_TEST,
     BLIND7_DEV,
     BLIND7_TEST,
+    BLIND8_DEV,
+    BLIND8_TEST,
     BLIND_DEV,
     BLIND_HALVES,
     BLIND_TEST,
@@ -46,21 +48,26 @@ HOLDOUT_FLOOR = 0.85  # measured 87.5%
 # are an unseen writer's figures for the index, though the calibration has been fitted on every half.
 # What each half scored when it was run once is in README.md ("How questions are answered").
 FLOORS: dict[Path, tuple[float, float, float]] = {
-    BLIND_DEV: (0.87, 0.025, 0.95),  # measured 89.6%, confident-wrong 1.2%, honest 100%
-    BLIND_TEST: (0.90, 0.02, 0.95),  # 93.1% / 0.8% / 97.6%; reported once in round one: 80.2% / 8.9% / 71.4%
-    BLIND2_DEV: (0.88, 0.02, 0.95),  # 91.0% / 1.0% / 100%
-    BLIND2_TEST: (0.83, 0.025, 0.88),  # 85.5% / 1.5% / 92.1%; reported once in round two: 61.5% / 3.0% / 81.6%
-    BLIND3_DEV: (0.83, 0.035, 0.93),  # 85.3% / 2.2% / 97.6%
-    BLIND3_TEST: (0.83, 0.03, 0.93),  # 85.7% / 1.8% / 97.6%; reported once in round three: 71.0% / 4.0% / 78.0%
-    BLIND4_DEV: (0.83, 0.04, 0.90),  # 86.1% / 2.6% / 93.9%; run once untuned: 77.9% / 2.6% / 85.7%
-    BLIND4_TEST: (0.80, 0.045, 0.90),  # 82.3% / 3.4% / 93.9%; run once untuned: 71.8% / 3.0% / 83.7%
-    BLIND5_DEV: (0.80, 0.03, 0.91),  # 83.2% / 1.8% / 95.7%; run once untuned: 73.9% / 1.3% / 91.3%
-    BLIND5_TEST: (0.85, 0.015, 0.91),  # 87.6% / 0.4% / 95.7%; run once untuned: 70.2% / 2.7% / 80.4%
-    BLIND6_DEV: (0.84, 0.02, 0.95),  # 87.0% / 0.8% / 100%; before round four's tuning on it: 77.0% / 2.9% / 85.1%
-    BLIND6_TEST: (0.87, 0.035, 0.94),  # 90.0% / 2.5% / 97.9%; reported once in round four: 84.1% / 3.3% / 89.6%
-    # Run once, untuned, at the end of round four (round three's engine: 71.5% / 2.1% / 84.8%, 74.4% / 3.4% / 80.4%).
-    BLIND7_DEV: (0.82, 0.03, 0.90),  # 84.5% / 1.7% (4) / 93.5% (43/46), unsure 26 with the first right in 20
-    BLIND7_TEST: (0.84, 0.035, 0.88),  # 87.0% / 2.5% (6) / 91.3% (42/46), unsure 20 with the first right in 16
+    BLIND_DEV: (0.88, 0.02, 0.95),  # 90.8% / 0.8% / 100%
+    BLIND_TEST: (0.91, 0.02, 0.95),  # 94.0% / 0.8% / 100%; reported once in round one: 80.2% / 8.9% / 71.4%
+    BLIND2_DEV: (0.87, 0.02, 0.93),  # 90.0% / 1.0% / 97.4%
+    BLIND2_TEST: (0.83, 0.02, 0.88),  # 86.0% / 1.0% / 92.1%; reported once in round two: 61.5% / 3.0% / 81.6%
+    BLIND3_DEV: (0.84, 0.035, 0.93),  # 87.1% / 2.7% / 97.6%
+    BLIND3_TEST: (0.85, 0.03, 0.93),  # 87.9% / 2.2% / 97.6%; reported once in round three: 71.0% / 4.0% / 78.0%
+    BLIND4_DEV: (0.85, 0.03, 0.91),  # 87.6% / 1.9% / 95.9%; run once untuned: 77.9% / 2.6% / 85.7%
+    BLIND4_TEST: (0.8, 0.045, 0.9),  # 83.1% / 3.8% / 93.9%; run once untuned: 71.8% / 3.0% / 83.7%
+    BLIND5_DEV: (0.82, 0.025, 0.91),  # 84.5% / 1.3% / 95.7%; run once untuned: 73.9% / 1.3% / 91.3%
+    BLIND5_TEST: (0.87, 0.015, 0.93),  # 89.8% / 0.4% / 97.8%; run once untuned: 70.2% / 2.7% / 80.4%
+    BLIND6_DEV: (0.83, 0.025, 0.95),  # 86.2% / 1.3% / 100%; before round four's tuning on it: 77.0% / 2.9% / 85.1%
+    BLIND6_TEST: (0.88, 0.035, 0.94),  # 90.8% / 2.5% / 97.9%; reported once in round four: 84.1% / 3.3% / 89.6%
+    # Run once, untuned, at the end of round four (round three's engine: 71.5% / 2.1% / 84.8%, 74.4% / 3.4% / 80.4%);
+    # harvested and fitted on since.
+    BLIND7_DEV: (0.84, 0.02, 0.93),  # 86.2% / 0.8% / 97.8%; run once: 84.5% / 1.7% (4) / 93.5% (43/46)
+    BLIND7_TEST: (0.85, 0.025, 0.92),  # 87.4% / 1.7% / 95.7%; run once: 87.0% / 2.5% (6) / 91.3% (42/46)
+    # Run once, untuned, at the very end of round four (round three's engine: 68.0% / 3.0% / 73.9% and
+    # 69.7% / 3.5% / 80.9%): dev unsure 25 with the first suggestion right in 19, test 20 and 14.
+    BLIND8_DEV: (0.86, 0.02, 0.86),  # 88.3% / 0.9% (2) / 89.1% (41/46)
+    BLIND8_TEST: (0.84, 0.04, 0.86),  # 86.6% / 3.0% (7) / 89.4% (42/47)
 }
 # The floors only catch regressions; the 95% / ≤ 1% / 95% are not met.
 
