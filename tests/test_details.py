@@ -30,6 +30,12 @@ def test_a_figure_asked_for_and_not_stated_is_missing(question: str, answer: str
     assert missing_figure([MONEY, PERIOD], question, [answer]) == missing
 
 
+def test_when_something_ends_is_not_answered_by_when_it_starts() -> None:
+    until = Detail(label="截止时间", figure="until", asks=["到哪年截止"])
+    assert missing_figure([until], "免门票到哪年截止", ["从2022年1月1日起享受。"]) == "截止时间"
+    assert missing_figure([until], "免门票到哪年截止", ["有效期至2025年底。"]) is None
+
+
 def test_a_story_is_not_read_as_asking_for_a_figure() -> None:
     story = "我是煤矿的掘进工干了十五年前几天瓦斯数据一直偏高班长还让我们下井工友都很慌工会到底能做些什么呢"
     assert missing_figure([PERIOD], story, ["工会有权提出解决的建议。"]) is None

@@ -265,6 +265,10 @@ def test_an_off_topic_word_in_a_story_does_not_refuse_its_question(engine: Engin
 def test_a_year_the_best_answer_never_mentions_is_not_answered_with_another_years_figures(engine: Engine) -> None:
     assert_not_covered(engine, "2025年全国劳模疗休养安排在哪些地方？", "year", "2025年")
     assert "别的年份" in plain(engine, "2025年全国劳模疗休养安排在哪些地方？")
+    # （《工人日报》2022年1月） dates the report, not the 2021 figures it gives
+    answer_2021 = "2021年，江苏省总工会购买社会组织服务职工项目217个（《工人日报》2022年1月）。"
+    assert engine.scope.unmentioned_year("江苏省总2022年购买了多少个项目", answer_2021) == "2022年"
+    assert engine.scope.unmentioned_year("江苏省总2021年购买了多少个项目", answer_2021) is None
     answer = engine.answer("2024年劳模疗休养去了多少个地方？跟2023年比有啥变化？")  # one of the years is held
     assert answer.kind is not Kind.NOT_COVERED
 

@@ -370,7 +370,9 @@ class Engine:
         # names the law (新增的义务跟安全生产法有什么关系) does not make the entry hold that law's rules.
         named = set(self.tokenizer.tokens(law))
         rest = {t for t in query.tokens if t not in named}
-        said = set(self.tokenizer.tokens(self._doc_text(best[0].index)))
+        text = self._doc_text(best[0].index)  # what it says where it names the law, not 技能培训 elsewhere
+        quoting = [s for s in re.split(r"[。；]", text) if law in s] or [text]
+        said = set(self.tokenizer.tokens("。".join(quoting)))
         weight = sum(self._index.idf(t) for t in rest)
         return weight > 0 and sum(self._index.idf(t) for t in rest & said) / weight >= QUOTED_COVERAGE
 

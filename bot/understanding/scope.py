@@ -22,6 +22,9 @@ from bot.core.knowledge import Knowledge
 from bot.understanding.regions import FOREIGN, Gazetteer, Place
 
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
+# A source cited after a fact (……217个（《工人日报》2022年1月）): the year the report came out is not a year
+# the fact is about. A leading 据……2024年6月13日报道 stays: it dates a running total (累计约6.7万人次).
+_CITATION_RE = re.compile(r"（[^（）]*(?:报|网|新闻|消息|转载)[^（）]*）")
 H = TypeVar("H")  # a search hit
 # A document number (财金〔2020〕21号, 国发[2021]5号): the document, which the knowledge holds or not.
 _DOCUMENT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
@@ -148,9 +151,9 @@ class Scope:
         """Among the best ``within`` hits, the first whose text mentions a year the question names
         goes first: 2023年疗休养组织了多少人 is the 2023 entry's, not the 2024 one's."""
         years = [] if len(question) > STORY_CHARS else _YEAR_RE.findall(question)
-        if not years or not hits or any(y in text_of(hits[0]) for y in years):
+        if not years or not hits or _mentions(text_of(hits[0]), years):
             return hits
-        dated = next((h for h in hits[1:within] if any(y in text_of(h) for y in years)), None)
+        dated = next((h for h in hits[1:within] if _mentions(text_of(h), years)), None)
         return hits if dated is None else [dated, *(h for h in hits if h is not dated)]
 
     def unmentioned_year(self, question: str, answer: str) -> str | None:
@@ -159,7 +162,7 @@ class Scope:
         if len(question) > STORY_CHARS:
             return None
         years = _YEAR_RE.findall(question)
-        return f"{years[0]}年" if years and not any(y in answer for y in years) else None
+        return f"{years[0]}年" if years and not _mentions(answer, years) else None
 
     def future(self, text: str) -> str | None:
         """A year after the newest source, or a word such as 明年: the knowledge cannot know.
@@ -242,3 +245,9 @@ class Scope:
 
 def _spaceless(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _mentions(answer: str, years: Sequence[str]) -> bool:
+    """True when the answer's facts, its citations aside, mention one of the years."""
+    facts = _CITATION_RE.sub("", answer)
+    return any(year in facts for year in years)
