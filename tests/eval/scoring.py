@@ -72,8 +72,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND6_TEST, "sixth blind test (reported once in round four, tuned on since)", True),
     BlindHalf(BLIND7_DEV, "seventh blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND7_TEST, "seventh blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND8_DEV, "eighth blind dev (run once, untuned)", False),
-    BlindHalf(BLIND8_TEST, "eighth blind test (run once, untuned)", False),
+    BlindHalf(BLIND8_DEV, "eighth blind dev (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND8_TEST, "eighth blind test (run once untuned, tuned on since)", True),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
