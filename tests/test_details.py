@@ -85,6 +85,8 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("What percentage of my salary do I pay as union membership dues?", "具体比例"),
         ("抚顺市总工会电话多少", "联系电话"),
         ("抚顺工会的无息借款到期还不上会怎么样", "还不上的后果"),
+        ("衢州技校聘的那7名客座教授都叫什么名字？", "具体名单"),
+        ("黑龙江林业劳模免门票的政策什么时候到期？", "截止时间"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(
