@@ -71,6 +71,24 @@ def test_chitchat(engine: Engine, question: str) -> None:
     assert (answer.topic, answer.kind) == ("chitchat", Kind.CHITCHAT)
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What can you do?", "identity"),  # folded to Chinese, nothing of it is left
+        ("who are you", "identity"),  # folded, only 谁
+        ("Are you a real person or a bot?", "identity"),
+        ("Thank you so much!", "thanks"),
+        ("早晨！你系咩嚟㗎？", "identity"),
+    ],
+)
+def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(
+    engine: Engine, question: str, kind: str
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.kind, answer.detail) == (Kind.CHITCHAT, kind)
+    assert engine.answer("hi, can a delivery rider join the union?").kind is not Kind.CHITCHAT
+
+
 def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:
     assert engine.answer("你好，工会法第六条是什么").kind is Kind.ARTICLE
 

@@ -114,6 +114,8 @@ def test_the_article_on_foreign_unions_is_still_answered(engine: Engine) -> None
         ("加班费按几倍算", "加班费的计算"),
         ("信用卡逾期了怎么办", "个人借贷和信用卡"),
         ("产假有多少天", "假期的天数和待遇"),
+        ("腰椎间盘突出去哪家医院看最好？", "看病选医院"),  # not the forestry hospitals' free registration
+        ("试用期公司能随便辞退吗", "试用期的规定"),
     ],
 )
 def test_a_subject_the_sources_do_not_treat_is_not_guessed(engine: Engine, text: str, subject: str) -> None:

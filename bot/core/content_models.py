@@ -351,7 +351,9 @@ class Detail(Strict):
     label: str = Field(min_length=1)  # what the reply says is missing: 具体金额
     # How an answer states it (details.FIGURES); none for a detail only an entry's ``lacks`` can miss
     # (所需材料, 文件全文): no pattern tells whether a text lists the documents to bring.
-    figure: Literal["money", "share", "duration", "days", "years", "date", "until", "address"] | None = None
+    figure: (
+        Literal["money", "share", "duration", "days", "years", "date", "until", "area", "people", "address"] | None
+    ) = None
     asks: list[str] = Field(min_length=1)  # words that ask for it
 
 

@@ -33,6 +33,8 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "address": re.compile(r"[\u4e00-\u9fff]{1,8}(?:路|街|大道|巷)\s*\d*\s*号?|\d+\s*号"),
     "date": re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[一二三四五六七八九十]+月[一二三四五六七八九十]+[日号]"),
     "until": re.compile(r"截至|截止|为止|有效期至|到期|届满|结束"),  # when something ends, not when it starts
+    "area": re.compile(rf"{_NUMBER}\s*(?:平方米|平米|㎡|亩|平方公里)"),
+    "people": re.compile(rf"{_NUMBER}\s*(?:个人|人|名)"),
 }
 
 

@@ -16,6 +16,7 @@ from bot.core.knowledge import Knowledge
 from bot.understanding.answers import Answer, Kind, Query, Ranked, Resolver, Suggestion
 from bot.understanding.calibration import Calibration, features, weighted
 from bot.understanding.characters import CharacterIndex, Opinion, fuse
+from bot.understanding.chitchat import ChitChat
 from bot.understanding.details import missing_figure
 from bot.understanding.documents import QUESTION_BOOST
 from bot.understanding.documents import build as build_documents
@@ -46,10 +47,6 @@ RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can b
 LISTING_IDF = 2.5
 RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
-_PUNCT_RE = re.compile(r"[\W_]+")
-_QUESTION_CUE_RE = re.compile(
-    r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
-)
 
 
 class Engine:
@@ -80,10 +77,7 @@ class Engine:
             self.tokenizer.canonical(w): topic for topic, words in lexicon.topic_words.items() for w in words
         }
         self._off_topic = {self.tokenizer.canonical(w) for w in lexicon.off_topic}
-        self._chitchat = sorted(
-            ((p.lower(), kind) for kind, phrases in lexicon.chitchat.items() for p in phrases),
-            key=lambda pk: -len(pk[0]),
-        )
+        self._chitchat = ChitChat(lexicon.chitchat, lambda t: normalise(t, self._slips, self._english))
         self._calibration = Calibration.load()
         self._resolvers: list[Resolver] = [self._article_lookup, *resolvers]
         documents = build_documents(knowledge, self.tokenizer, lambda q: normalise(q, self._slips, self._english))
@@ -102,8 +96,9 @@ class Engine:
 
     def answer(self, text: str) -> Answer:
         query = self.query(text)
-        if not has_meaningful_text(query.text):
-            return Answer("unknown", Kind.EMPTY, 0.0)
+        if not has_meaningful_text(query.text):  # "What can you do?" folds to nothing but is chit-chat
+            chit = self._chitchat_kind(query) if has_meaningful_text(query.raw) else None
+            return Answer("chitchat", Kind.CHITCHAT, 1.0, detail=chit) if chit else Answer("unknown", Kind.EMPTY, 0.0)
         named = self._named_gap(query)
         if named is not None:
             return named
@@ -181,20 +176,10 @@ class Engine:
         return self.article_answer(int(match.group(1) or match.group(2)))
 
     def _chitchat_kind(self, query: Query) -> str | None:
-        """A greeting, thanks or goodbye, unless the rest of the message is a real question."""
-        rest = _PUNCT_RE.sub("", query.text)
-        kind = None
-        for phrase, phrase_kind in self._chitchat:
-            if phrase.isascii() and not re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", query.text):
-                continue  # "hi" is a greeting, not the middle of "china"
-            if phrase in rest:
-                rest = rest.replace(phrase, "")
-                kind = kind or phrase_kind
-        if kind is None:
-            return None
-        if kind != "greeting" and not _QUESTION_CUE_RE.search(query.text):
-            return kind  # "好嘞 俺先去干活了 拜拜": a goodbye with news, not a question
-        return kind if self._specificity(self.tokenizer.tokens(rest)) < SPECIFIC_ENOUGH else None
+        def vague(rest: str) -> bool:
+            return self._specificity(self.tokenizer.tokens(rest)) < SPECIFIC_ENOUGH
+
+        return self._chitchat.kind(query.raw, query.text, vague)
 
     def _specificity(self, tokens: Sequence[str]) -> float:
         """How far the known words of a query single out entries: 1.0 is specific enough."""
