@@ -24,7 +24,7 @@ def _eval_set(name: str) -> Path:
 QUESTIONS = _eval_set("questions")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
 HOLDOUT = _eval_set("holdout")
-# Ten blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# Eleven blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
 # split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_DEV, BLIND_TEST = _eval_set("blind_dev"), _eval_set("blind_test")
 BLIND2_DEV, BLIND2_TEST = _eval_set("blind2_dev"), _eval_set("blind2_test")
@@ -43,8 +43,10 @@ BLIND7_DEV, BLIND7_TEST = _eval_set("blind7_dev"), _eval_set("blind7_test")
 BLIND8_DEV, BLIND8_TEST = _eval_set("blind8_dev"), _eval_set("blind8_test")
 # The ninth, written after the eighth was harvested: both halves run once, untuned.
 BLIND9_DEV, BLIND9_TEST = _eval_set("blind9_dev"), _eval_set("blind9_test")
-# The tenth, written after the ninth was harvested: both halves run once, untuned, at the very end of round four.
+# The tenth, written after the ninth was harvested: both halves run once, untuned.
 BLIND10_DEV, BLIND10_TEST = _eval_set("blind10_dev"), _eval_set("blind10_test")
+# The eleventh, written after the tenth was harvested: both halves run once, untuned, at the very end of round four.
+BLIND11_DEV, BLIND11_TEST = _eval_set("blind11_dev"), _eval_set("blind11_test")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND9_TEST, "ninth blind test (run once untuned, tuned on since)", True),
     BlindHalf(BLIND10_DEV, "tenth blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND10_TEST, "tenth blind test (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND11_DEV, "eleventh blind dev (run once, untuned)", False),
+    BlindHalf(BLIND11_TEST, "eleventh blind test (run once, untuned)", False),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
