@@ -12,12 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 from bot.core.chinese import to_simplified
 
 _PUNCT_RE = re.compile(r"[\W_]+")
-QUESTION_CUE_RE = re.compile(
+_QUESTION_CUE_RE = re.compile(
     r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
 )
 
 
 class ChitChat:
+    """The chit-chat phrases of `content/lexicon.json`, longest first, so that a phrase is read whole
+    before a shorter one inside it (好的再见, then 再见)."""
+
     def __init__(self, phrases: Mapping[str, Sequence[str]], fold: Callable[[str], str]) -> None:
         ordered = sorted(((p.lower(), kind) for kind, ps in phrases.items() for p in ps), key=lambda pk: -len(pk[0]))
         # A whole English word or phrase: "hi" greets, the "hi" inside "china" does not.
@@ -41,6 +44,6 @@ class ChitChat:
                 kind = kind or phrase_kind
         if kind is None:
             return None
-        if kind != "greeting" and not QUESTION_CUE_RE.search(f"{raw.lower()} {text}"):
+        if kind != "greeting" and not _QUESTION_CUE_RE.search(f"{raw.lower()} {text}"):
             return kind  # "好嘞 俺先去干活了 拜拜": a goodbye with news, not a question
         return kind if vague(rest) else None
