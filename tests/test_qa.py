@@ -79,6 +79,7 @@ def test_chitchat(engine: Engine, question: str) -> None:
         ("Are you a real person or a bot?", "identity"),
         ("Thank you so much!", "thanks"),
         ("早晨！你系咩嚟㗎？", "identity"),
+        ("你是真人还是AI啊", "identity"),
     ],
 )
 def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(

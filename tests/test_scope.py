@@ -116,6 +116,7 @@ def test_the_article_on_foreign_unions_is_still_answered(engine: Engine) -> None
         ("产假有多少天", "假期的天数和待遇"),
         ("腰椎间盘突出去哪家医院看最好？", "看病选医院"),  # not the forestry hospitals' free registration
         ("试用期公司能随便辞退吗", "试用期的规定"),
+        ("劳动合通到期公司不续签要给补尝吗", "劳动合同到期不续签的补偿"),  # slips 合通, 补尝 folded first
     ],
 )
 def test_a_subject_the_sources_do_not_treat_is_not_guessed(engine: Engine, text: str, subject: str) -> None:
