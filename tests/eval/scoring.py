@@ -84,8 +84,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND9_TEST, "ninth blind test (run once untuned, tuned on since)", True),
     BlindHalf(BLIND10_DEV, "tenth blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND10_TEST, "tenth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND11_DEV, "eleventh blind dev (run once, untuned)", False),
-    BlindHalf(BLIND11_TEST, "eleventh blind test (run once, untuned)", False),
+    BlindHalf(BLIND11_DEV, "eleventh blind dev (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND11_TEST, "eleventh blind test (run once untuned, tuned on since)", True),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
