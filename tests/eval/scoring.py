@@ -24,7 +24,7 @@ def _eval_set(name: str) -> Path:
 QUESTIONS = _eval_set("questions")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
 HOLDOUT = _eval_set("holdout")
-# Eleven blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# Twelve blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
 # split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_DEV, BLIND_TEST = _eval_set("blind_dev"), _eval_set("blind_test")
 BLIND2_DEV, BLIND2_TEST = _eval_set("blind2_dev"), _eval_set("blind2_test")
@@ -45,8 +45,10 @@ BLIND8_DEV, BLIND8_TEST = _eval_set("blind8_dev"), _eval_set("blind8_test")
 BLIND9_DEV, BLIND9_TEST = _eval_set("blind9_dev"), _eval_set("blind9_test")
 # The tenth, written after the ninth was harvested: both halves run once, untuned.
 BLIND10_DEV, BLIND10_TEST = _eval_set("blind10_dev"), _eval_set("blind10_test")
-# The eleventh, written after the tenth was harvested: both halves run once, untuned, at the very end of round four.
+# The eleventh, written after the tenth was harvested: both halves run once, untuned.
 BLIND11_DEV, BLIND11_TEST = _eval_set("blind11_dev"), _eval_set("blind11_test")
+# The twelfth, written after the eleventh was harvested: both halves run once, untuned, at the very end.
+BLIND12_DEV, BLIND12_TEST = _eval_set("blind12_dev"), _eval_set("blind12_test")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ BLIND_HALVES = (
     BlindHalf(BLIND10_TEST, "tenth blind test (run once untuned, tuned on since)", True),
     BlindHalf(BLIND11_DEV, "eleventh blind dev (run once untuned, tuned on since)", True),
     BlindHalf(BLIND11_TEST, "eleventh blind test (run once untuned, tuned on since)", True),
+    BlindHalf(BLIND12_DEV, "twelfth blind dev (run once, untuned)", False),
+    BlindHalf(BLIND12_TEST, "twelfth blind test (run once, untuned)", False),
 )
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
