@@ -45,7 +45,9 @@ RERANK_EXTRA = 3  # hits fetched beyond those shown, so a discounted entry can b
 # A word this specific (IDF) beside the place and the station makes a question about what a curated
 # stations answer says (地图, 最美), not a request for a list.
 LISTING_IDF = 2.5
-RELATED_SHARE = 0.5  # under an answer, only entries scoring at least this share of it are offered as related
+# Under an answer, only entries on its topic scoring at least this share of it are offered as related: a
+# wage-arrears answer does not offer whether a model worker is paid on the day of a model-worker meeting.
+RELATED_SHARE = 0.5
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
 
 
@@ -241,7 +243,10 @@ class Engine:
             gap = Gap("detail", figure) if figure is not None else Gap("year", year)
             return replace(self._not_covered(gap, self._suggest(hits)), ranked=ranked)
         if confidence >= self._calibration.answer_at and self._specificity(query.tokens) >= SPECIFIC_ENOUGH:
-            related = [h for h in hits[1:] if h.score >= RELATED_SHARE * top.score]
+            topic = self._docs[top.index].topic
+            related = [
+                h for h in hits[1:] if h.score >= RELATED_SHARE * top.score and self._docs[h.index].topic == topic
+            ]
             return replace(self._resolve_doc(top, confidence, tuple(self._suggest(related))), ranked=ranked)
         if ranked.uncovered >= self._calibration.honest_at:
             return replace(self._not_covered(Gap("unmatched", ""), tuple(self._suggest(hits))), ranked=ranked)
