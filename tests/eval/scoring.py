@@ -24,31 +24,6 @@ def _eval_set(name: str) -> Path:
 QUESTIONS = _eval_set("questions")
 # Written from the sources only, without reading content/ or the set above: the honest figure.
 HOLDOUT = _eval_set("holdout")
-# Twelve blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
-# split in halves: a round tunes on dev halves only and runs a test half once, at its end.
-BLIND_DEV, BLIND_TEST = _eval_set("blind_dev"), _eval_set("blind_test")
-BLIND2_DEV, BLIND2_TEST = _eval_set("blind2_dev"), _eval_set("blind2_test")
-# The third was written after both test halves above were spent.
-BLIND3_DEV, BLIND3_TEST = _eval_set("blind3_dev"), _eval_set("blind3_test")
-# The fourth spelled out the topic conventions (station facts are stations); both halves run once untuned.
-BLIND4_DEV, BLIND4_TEST = _eval_set("blind4_dev"), _eval_set("blind4_test")
-# The fifth (the law's history and commentary are `law`): both halves run once untuned, at the very end.
-BLIND5_DEV, BLIND5_TEST = _eval_set("blind5_dev"), _eval_set("blind5_test")
-# The sixth, written in round four after the fifth was spent: rules tuned on its dev half, never fitted
-# or harvested; its test half run once, at the end.
-BLIND6_DEV, BLIND6_TEST = _eval_set("blind6_dev"), _eval_set("blind6_test")
-# The seventh, written at the end of round four by a seventh helper: both halves run once, untuned.
-BLIND7_DEV, BLIND7_TEST = _eval_set("blind7_dev"), _eval_set("blind7_test")
-# The eighth, written after the seventh was harvested: both halves run once, untuned, at the very end.
-BLIND8_DEV, BLIND8_TEST = _eval_set("blind8_dev"), _eval_set("blind8_test")
-# The ninth, written after the eighth was harvested: both halves run once, untuned.
-BLIND9_DEV, BLIND9_TEST = _eval_set("blind9_dev"), _eval_set("blind9_test")
-# The tenth, written after the ninth was harvested: both halves run once, untuned.
-BLIND10_DEV, BLIND10_TEST = _eval_set("blind10_dev"), _eval_set("blind10_test")
-# The eleventh, written after the tenth was harvested: both halves run once, untuned.
-BLIND11_DEV, BLIND11_TEST = _eval_set("blind11_dev"), _eval_set("blind11_test")
-# The twelfth, written after the eleventh was harvested: both halves run once, untuned, at the very end.
-BLIND12_DEV, BLIND12_TEST = _eval_set("blind12_dev"), _eval_set("blind12_test")
 
 
 @dataclass(frozen=True)
@@ -65,32 +40,78 @@ class BlindHalf:
         return self.path.stem.rsplit("_", 1)[0]
 
 
+def _halves(origin: str, dev: str, test: str, tuned_on: bool) -> tuple[BlindHalf, BlindHalf]:
+    """A blind set's two halves, ``<origin>_dev.jsonl`` and ``<origin>_test.jsonl``, as reports name them."""
+    return BlindHalf(_eval_set(f"{origin}_dev"), dev, tuned_on), BlindHalf(_eval_set(f"{origin}_test"), test, tuned_on)
+
+
+# Twelve blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_HALVES = (
-    BlindHalf(BLIND_DEV, "blind dev", True),
-    BlindHalf(BLIND_TEST, "blind test (reported in round one, tuned on since)", True),
-    BlindHalf(BLIND2_DEV, "second blind dev", True),
-    BlindHalf(BLIND2_TEST, "second blind test (reported in round two, tuned on since)", True),
-    BlindHalf(BLIND3_DEV, "third blind dev", True),
-    BlindHalf(BLIND3_TEST, "third blind test (reported in round three, tuned on since)", True),
-    BlindHalf(BLIND4_DEV, "fourth blind dev (reported once untuned, tuned on since)", True),
-    BlindHalf(BLIND4_TEST, "fourth blind test (reported once untuned, tuned on since)", True),
-    BlindHalf(BLIND5_DEV, "fifth blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND5_TEST, "fifth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND6_DEV, "sixth blind dev (tuned on)", True),
-    BlindHalf(BLIND6_TEST, "sixth blind test (reported once in round four, tuned on since)", True),
-    BlindHalf(BLIND7_DEV, "seventh blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND7_TEST, "seventh blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND8_DEV, "eighth blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND8_TEST, "eighth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND9_DEV, "ninth blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND9_TEST, "ninth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND10_DEV, "tenth blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND10_TEST, "tenth blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND11_DEV, "eleventh blind dev (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND11_TEST, "eleventh blind test (run once untuned, tuned on since)", True),
-    BlindHalf(BLIND12_DEV, "twelfth blind dev (run once, untuned)", False),
-    BlindHalf(BLIND12_TEST, "twelfth blind test (run once, untuned)", False),
+    *_halves("blind", "blind dev", "blind test (reported in round one, tuned on since)", True),
+    *_halves("blind2", "second blind dev", "second blind test (reported in round two, tuned on since)", True),
+    # The third was written after both test halves above were spent.
+    *_halves("blind3", "third blind dev", "third blind test (reported in round three, tuned on since)", True),
+    # The fourth spelled out the topic conventions (station facts are stations); both halves run once untuned.
+    *_halves(
+        "blind4",
+        "fourth blind dev (reported once untuned, tuned on since)",
+        "fourth blind test (reported once untuned, tuned on since)",
+        True,
+    ),
+    # The fifth (the law's history and commentary are `law`): both halves run once untuned.
+    *_halves(
+        "blind5",
+        "fifth blind dev (run once untuned, tuned on since)",
+        "fifth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    # The sixth, written in round four: rules tuned on its dev half, its test half run once.
+    *_halves(
+        "blind6", "sixth blind dev (tuned on)", "sixth blind test (reported once in round four, tuned on since)", True
+    ),
+    # Round four's loop: each set run once untuned, then harvested into content/asked.json and tuned on.
+    *_halves(
+        "blind7",
+        "seventh blind dev (run once untuned, tuned on since)",
+        "seventh blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind8",
+        "eighth blind dev (run once untuned, tuned on since)",
+        "eighth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind9",
+        "ninth blind dev (run once untuned, tuned on since)",
+        "ninth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind10",
+        "tenth blind dev (run once untuned, tuned on since)",
+        "tenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind11",
+        "eleventh blind dev (run once untuned, tuned on since)",
+        "eleventh blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    # The twelfth: both halves run once, untuned, at the very end of round four; not harvested.
+    *_halves("blind12", "twelfth blind dev (run once, untuned)", "twelfth blind test (run once, untuned)", False),
 )
+
+
+def blind_set(origin: str) -> tuple[BlindHalf, BlindHalf]:
+    """The dev and test halves of one blind set."""
+    dev, test = (half for half in BLIND_HALVES if half.origin == origin)
+    return dev, test
+
+
 # What the calibration is fitted on: our own sets and every blind half already reported, each with
 # the origin of its asked questions (``content/asked.json``; our own sets gave none).
 DEV_SETS: tuple[tuple[Path, str | None], ...] = (
