@@ -116,6 +116,10 @@ class ContentFiles:
     scope: ScopeFile
     asked: AskedFile
 
+    def qa_ids(self) -> set[str]:
+        """The ids of every curated Q&A entry, whichever file holds it."""
+        return {entry.id for _, entries in self.qa_by_topic() for entry in entries}
+
     def qa_by_topic(self) -> tuple[tuple[Topic, list[QAEntry]], ...]:
         """Each topic's curated Q&A; the topic is the file the entries live in."""
         return (
@@ -149,7 +153,7 @@ def load_content(content_dir: Path) -> ContentFiles:
 
 
 def _check_menu(files: ContentFiles) -> None:
-    known = {entry.id for _, entries in files.qa_by_topic() for entry in entries}
+    known = files.qa_ids()
     for index, entry_id in enumerate(files.menu.faq):
         if entry_id not in known:
             raise ContentError(f"menu.json: entry faq[{index}] ({entry_id}): field faq: no Q&A entry has this id")
@@ -167,7 +171,7 @@ def _check_unique_ids(files: ContentFiles) -> None:
 
 def _check_scope_ids(files: ContentFiles) -> None:
     """Every entry scope.json names exists: a renamed entry must not silently lose its region."""
-    known = {entry.id for _, entries in files.qa_by_topic() for entry in entries}
+    known = files.qa_ids()
     scope = files.scope
     named = [
         *((f"regions ({r.label})", e) for r in scope.regions for e in r.entries),
@@ -200,8 +204,7 @@ def _check_lacks(files: ContentFiles) -> None:
 
 def _check_asked(files: ContentFiles) -> None:
     """Every asked question names an entry or article that exists: a renamed entry must take them along."""
-    known = {f"qa:{entry.id}" for _, entries in files.qa_by_topic() for entry in entries}
-    known |= {f"art:{article.number}" for article in files.law.articles}
+    known = {*(f"qa:{entry_id}" for entry_id in files.qa_ids()), *(f"art:{a.number}" for a in files.law.articles)}
     for index, asked in enumerate(files.asked.asked):
         if asked.ref not in known:
             raise ContentError(f"asked.json: entry asked[{index}]: field ref: nothing has the reference {asked.ref}")
