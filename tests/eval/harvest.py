@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from bot.understanding.engine import Engine
+from bot.understanding.engine import Answer, Engine
 from tests.eval.calibrate import passes_any_convention
 from tests.eval.engines import CONTENT, engine_without
 from tests.eval.scoring import BLIND_HALVES, Case, load_cases
@@ -22,14 +22,11 @@ ASKED = CONTENT / "asked.json"
 MAX_CANDIDATES = 4  # more passing answers than this: the key fact is too common to tell which one is meant
 
 
-def answered_by(engine: Engine, refs: list[str], case: Case) -> str | None:
+def answered_by(engine: Engine, answers: dict[str, Answer], case: Case) -> str | None:
+    """The reference whose answer passes the case; ``answers`` is every entry's and article's answer."""
     if case.expect != "answer" or not case.facts or case.topic in ("chitchat", "unknown"):
         return None
-    passing = []
-    for ref in refs:
-        found = engine.answer_ref(ref)
-        if found is not None and passes_any_convention(case, found):
-            passing.append(ref)
+    passing = [ref for ref, found in answers.items() if passes_any_convention(case, found)]
     if len(passing) <= 1:
         return passing[0] if passing else None
     if len(passing) > MAX_CANDIDATES:
@@ -46,10 +43,11 @@ def main() -> None:
         *(f"qa:{entry_id}" for entry_id in engine.knowledge.entries),
         *(f"art:{a.number}" for a in engine.knowledge.law.articles),
     ]
+    answers = {ref: found for ref in refs if (found := engine.answer_ref(ref)) is not None}  # once, not per case
     asked = []
     for half in spent:
         for case in load_cases(half.path):
-            ref = answered_by(engine, refs, case)
+            ref = answered_by(engine, answers, case)
             if ref is not None:
                 asked.append({"q": case.q, "ref": ref, "origin": half.origin})
     asked.sort(key=lambda a: (a["ref"], a["origin"]))
