@@ -79,10 +79,10 @@ class Engine:
             self.tokenizer.canonical(w): topic for topic, words in lexicon.topic_words.items() for w in words
         }
         self._off_topic = {self.tokenizer.canonical(w) for w in lexicon.off_topic}
-        self._chitchat = ChitChat(lexicon.chitchat, lambda t: normalise(t, self._slips, self._english))
+        self._chitchat = ChitChat(lexicon.chitchat, self._fold)
         self._calibration = Calibration.load()
         self._resolvers: list[Resolver] = [self._article_lookup, *resolvers]
-        documents = build_documents(knowledge, self.tokenizer, lambda q: normalise(q, self._slips, self._english))
+        documents = build_documents(knowledge, self.tokenizer, self._fold)
         self._docs = documents.docs
         self._index = BM25Index(documents.bags)
         self._characters = CharacterIndex(documents.texts, QUESTION_BOOST)
@@ -91,7 +91,7 @@ class Engine:
     # -- public API -------------------------------------------------------------------
 
     def query(self, text: str) -> Query:
-        norm = self._homophones.correct(normalise(text, self._slips, self._english), self.tokenizer.cut)
+        norm = self._homophones.correct(self._fold(text), self.tokenizer.cut)
         words = self.tokenizer.words(norm)
         places = tuple(self.scope.places(words))
         return Query(raw=text, text=norm, tokens=tuple(self.tokenizer.tokens(norm, words)), places=places)
@@ -176,6 +176,10 @@ class Engine:
         if not match:
             return None
         return self.article_answer(int(match.group(1) or match.group(2)))
+
+    def _fold(self, text: str) -> str:
+        """Script, width, numerals, slips and English folded as for every question and curated phrasing."""
+        return normalise(text, self._slips, self._english)
 
     def _chitchat_kind(self, query: Query) -> str | None:
         def vague(rest: str) -> bool:
