@@ -21,11 +21,11 @@ from bot.core.content_models import Region, ScopeFile
 from bot.core.knowledge import Knowledge
 from bot.understanding.regions import FOREIGN, Gazetteer, Place
 
+H = TypeVar("H")  # a search hit
 _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 # A source cited after a fact (……217个（《工人日报》2022年1月）): the year the report came out is not a year
 # the fact is about. A leading 据……2024年6月13日报道 stays: it dates a running total (累计约6.7万人次).
 _CITATION_RE = re.compile(r"（[^（）]*(?:报|网|新闻|消息|转载)[^（）]*）")
-H = TypeVar("H")  # a search hit
 # A document number (财金〔2020〕21号, 国发[2021]5号): the document, which the knowledge holds or not.
 _DOCUMENT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
@@ -150,7 +150,7 @@ class Scope:
     def dated_first(self, question: str, hits: list[H], text_of: Callable[[H], str], within: int) -> list[H]:
         """Among the best ``within`` hits, the first whose text mentions a year the question names
         goes first: 2023年疗休养组织了多少人 is the 2023 entry's, not the 2024 one's."""
-        years = [] if len(question) > STORY_CHARS else _YEAR_RE.findall(question)
+        years = _years_asked(question)
         if not years or not hits or _mentions(text_of(hits[0]), years):
             return hits
         dated = next((h for h in hits[1:within] if _mentions(text_of(h), years)), None)
@@ -158,10 +158,8 @@ class Scope:
 
     def unmentioned_year(self, question: str, answer: str) -> str | None:
         """A year the question asks about (2022年购买服务花了多少钱) that the best answer never
-        mentions: its figures are another year's. Not for a story, which tells when things happened."""
-        if len(question) > STORY_CHARS:
-            return None
-        years = _YEAR_RE.findall(question)
+        mentions: its figures are another year's."""
+        years = _years_asked(question)
         return f"{years[0]}年" if years and not _mentions(answer, years) else None
 
     def future(self, text: str) -> str | None:
@@ -245,6 +243,11 @@ class Scope:
 
 def _spaceless(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _years_asked(question: str) -> list[str]:
+    """The years a question names, none for a story: it tells when things happened."""
+    return [] if len(question) > STORY_CHARS else _YEAR_RE.findall(question)
 
 
 def _mentions(answer: str, years: Sequence[str]) -> bool:
