@@ -16,8 +16,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.core.db.bot_state import BotState
 from bot.core.db.migrations import head_revision
 from bot.core.settings import Settings
+from bot.core.storage import open_store
 from bot.guard.webhook_secret import SECRET_HEADER, webhook_route
 from tests.bot_process import ADMIN, ROOT, in_flight_of, prepare, sends_to, start_bot, status_of, stop_bot, until
 from tests.fake_bot_api import FakeBotAPI, error, message_update
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.slow
 SECRET = "two-instances-webhook-secret-0123456789"
 PUBLIC_URL = "https://lb.example.org/tg"
 MEMBERS = range(20_001, 20_201)
-STALL_AFTER = 60  # messages the first instance gets answered before its network "hangs"
+STALL_AFTER = 30  # messages the first instance gets answered before its network "hangs"
 
 
 def free_port() -> int:
@@ -59,20 +61,33 @@ async def test_a_questionnaire_started_on_one_instance_goes_on_on_another(
             await fake_api.wait_for("setWebhook", 2, within=60)  # both up (they migrated the empty database in turn)
             path = webhook_route(Settings(webhook_url=PUBLIC_URL, webhook_secret=SECRET)).path
             member, update_ids = 7001, iter(range(1, 100))
+            reader = await open_store(tmp_path / "reader", postgres_db_url)
+            stored = BotState(reader)
 
             async def to(instance: int, text: str) -> str:
-                before = len(replies_to(fake_api, member))
+                """The reply to ``text``, once the instance has also saved the member's new state.
+
+                An instance writes the state just after the reply goes out, milliseconds before any
+                person could answer it; the test, which answers at once, waits for that write.
+                """
+                before, state = len(replies_to(fake_api, member)), await stored.user_data(member)
                 update = {"update_id": next(update_ids), **message_update(text, user_id=member)}
                 async with aiohttp.ClientSession() as http:
                     url = f"http://127.0.0.1:{ports[instance]}{path}"
                     async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as resp:
                         assert resp.status == 200
                 await until(lambda: len(replies_to(fake_api, member)) > before, within=20)
+                async with asyncio.timeout(20):
+                    while await stored.user_data(member) == state:  # noqa: ASYNC110 - written by another process
+                        await asyncio.sleep(0.01)
                 return replies_to(fake_api, member)[-1]
 
-            assert re.search(r"[（(]1/", await to(0, "/loan"))
-            assert re.search(r"[（(]2/", await to(1, "1"))  # the second instance knows where it stood
-            assert re.search(r"[（(]3/", await to(0, "抚顺"))
+            try:
+                assert re.search(r"[（(]1/", await to(0, "/loan"))
+                assert re.search(r"[（(]2/", await to(1, "1"))  # the second instance knows where it stood
+                assert re.search(r"[（(]3/", await to(0, "抚顺"))
+            finally:
+                await reader.close()
         finally:
             for bot in bots:
                 stop_bot(bot)
@@ -80,17 +95,19 @@ async def test_a_questionnaire_started_on_one_instance_goes_on_on_another(
 
 
 class Network:
-    """The first instance's Bot API: it answers ``STALL_AFTER`` messages, then takes each message and never
+    """The first instance's Bot API: it answers ``STALL_AFTER`` of its messages, then takes each message and never
     answers (as if the instance's network died after Telegram accepted them). The second one's answers all."""
 
     def __init__(self) -> None:
         self.received: Counter[int] = Counter()  # messages Telegram accepted, per member, both instances
+        self.first_sent = 0
         self.held = 0
         self.released = asyncio.Event()  # the end of the test: let the held requests go
 
     async def first(self, chat: int, params: dict[str, Any]) -> web.Response | None:
         self.received[chat] += 1
-        if sum(self.received.values()) > STALL_AFTER:
+        self.first_sent += 1
+        if self.first_sent > STALL_AFTER:
             self.held += 1
             await self.released.wait()  # accepted, never answered: the process dies meanwhile
             return error(502, "Bad Gateway")
@@ -111,8 +128,12 @@ async def test_two_instances_share_a_notice_and_a_killed_ones_claims_are_taken_o
             first_api.behaviour = sends_to(MEMBERS, network.first)
             second_api.behaviour = sends_to(MEMBERS, network.second)
             first = start_bot(first_api, tmp_path / "first", 100, "WARNING", log, **shared)
-            second = start_bot(second_api, tmp_path / "second", 100, "WARNING", log, **shared)
+            second = None
             try:
+                # The second starts once the first is sending: started together, the one up first could
+                # send the whole notice before the other had reached its stall.
+                await until(lambda: network.first_sent > 0, within=60)
+                second = start_bot(second_api, tmp_path / "second", 100, "WARNING", log, **shared)
                 await until(lambda: network.held >= 3, within=60)
                 first.kill()  # SIGKILL with messages in flight
                 first.wait()
@@ -121,7 +142,9 @@ async def test_two_instances_share_a_notice_and_a_killed_ones_claims_are_taken_o
             finally:
                 network.released.set()
                 first.kill()
-                stop_bot(second)
+                first.wait()
+                if second is not None:
+                    stop_bot(second)
     assert set(network.received) == set(MEMBERS)  # no miss
     doubled = sum(count - 1 for count in network.received.values())
     status = await status_of(tmp_path / "prepare", announcement_id, postgres_db_url)
