@@ -276,6 +276,19 @@ def test_a_year_the_best_answer_never_mentions_is_not_answered_with_another_year
     assert answer.kind is not Kind.NOT_COVERED
 
 
+def test_an_answer_about_the_year_asked_outranks_one_citing_a_report_of_that_year(engine: Engine) -> None:
+    history = "据中新网2024年6月13日报道，2000年以来累计组织约6.7万人次。2019年组织5000名劳模。"
+    of_2024 = "2024年6至11月分53批组织4600名劳模工匠。"
+    hits = [history, of_2024]
+
+    def ranked(question: str) -> list[str]:
+        return engine.scope.dated_first(question, hits, lambda text: text, 5)
+
+    assert ranked("2024年全国劳模疗休养组织了多少人？") == [of_2024, history]
+    assert ranked("到2024年累计组织了多少人次？") == hits  # the running total the 2024 report dates
+    assert ranked("2019年组织了多少劳模") == hits
+
+
 def test_a_question_about_joining_is_the_laws_whatever_the_employment_form(engine: Engine) -> None:
     """劳务派遣 is a subject the sources do not treat, but whether a dispatched worker may join is in art. 3."""
     assert engine.answer("劳务派遣工的工资标准是多少").detail == "subject"

@@ -1,9 +1,11 @@
 import pytest
 
 from bot.core.chinese import chinese_to_int, int_to_chinese
-from bot.understanding.normalise import MAX_QUERY_CHARS, has_meaningful_text, normalise
+from bot.understanding.normalise import MAX_QUERY_CHARS, Slips, has_meaningful_text, normalise
 
-SLIPS = {"公会": "工会", "劳摸": "劳模"}
+SLIPS = Slips(
+    {"公会": "工会", "劳摸": "劳模", "人工": "工资", "人工智能": "人工智能", "帮手": "帮忙", "帮手机": "帮手机"}
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +26,9 @@ SLIPS = {"公会": "工会", "劳摸": "劳模"}
         ("热线幺二三五幺打不通", "热线12351打不通"),  # a number read out digit by digit
         ("一二三四五", "一二三四五"),  # no 幺: not necessarily a number
         ("幺儿", "幺儿"),  # too short to be one
+        ("老板扣人工", "老板扣工资"),  # Cantonese 人工 is wages…
+        ("人工智能客服", "人工智能客服"),  # …but not inside 人工智能, which a longer slip keeps whole
+        ("驿站可以帮手机充电吗 叫人帮手", "驿站可以帮手机充电吗 叫人帮忙"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:

@@ -22,7 +22,7 @@ from bot.understanding.documents import QUESTION_BOOST
 from bot.understanding.documents import build as build_documents
 from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
-from bot.understanding.normalise import English, has_meaningful_text, normalise
+from bot.understanding.normalise import English, Slips, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer
 from bot.understanding.scope import STORY_CHARS, Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
@@ -58,8 +58,7 @@ class Engine:
         self.knowledge = knowledge
         lexicon = knowledge.files.lexicon
         # Slips are matched after the text is made Simplified, so their keys are too (係唔係 → 系唔系).
-        slips = {to_simplified(wrong).lower(): right for wrong, right in lexicon.slips.items()}
-        self._slips = dict(sorted(slips.items(), key=lambda kv: -len(kv[0])))
+        self._slips = Slips({to_simplified(wrong).lower(): right for wrong, right in lexicon.slips.items()})
         gazetteer = Gazetteer.load()
         self._english = English({**gazetteer.english, **lexicon.english}, set(lexicon.english_stopwords))
         self.scope = Scope(knowledge, gazetteer)

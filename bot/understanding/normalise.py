@@ -28,7 +28,34 @@ _PHRASE_GAP_RE = re.compile(r"^[\s\-]+$")  # words of one phrase are apart by sp
 LONGEST_PHRASE = 4  # words in the longest English phrase the lexicon maps
 
 
-def normalise(text: str, slips: Mapping[str, str] | None = None, english: English | None = None) -> str:
+_KEPT_MARK_RE = re.compile("\x00(\\d+)\x01")  # a word a slip keeps whole, while the others are replaced
+
+
+class Slips:
+    """Input slips, replaced longest first. One that maps a word to itself keeps that word whole: 人工智能
+    stays though 人工 (Cantonese for wages) becomes 工资, and 帮手机 keeps its 手机 from 帮手 → 帮忙."""
+
+    def __init__(self, slips: Mapping[str, str]) -> None:
+        self._slips = {
+            wrong: right for wrong, right in sorted(slips.items(), key=lambda kv: -len(kv[0])) if wrong != right
+        }
+        kept = sorted((wrong for wrong, right in slips.items() if wrong == right), key=len, reverse=True)
+        self._kept = kept
+        self._kept_re = re.compile("|".join(map(re.escape, kept))) if kept else None
+
+    def fold(self, text: str) -> str:
+        """``text`` with its slips replaced; the kept words ride through as control characters, which
+        ``normalise`` has already removed from the text itself."""
+        if self._kept_re is not None:
+            text = self._kept_re.sub(lambda m: f"\x00{self._kept.index(m.group(0))}\x01", text)
+        for wrong, right in self._slips.items():
+            text = text.replace(wrong, right)
+        if self._kept_re is not None:
+            text = _KEPT_MARK_RE.sub(lambda m: self._kept[int(m.group(1))], text)
+        return text
+
+
+def normalise(text: str, slips: Slips | None = None, english: English | None = None) -> str:
     """Fold width, script, numerals (spoken digits too) and input slips, and English words to the
     knowledge's Chinese; drop control characters."""
     text = unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2]
@@ -38,8 +65,8 @@ def normalise(text: str, slips: Mapping[str, str] | None = None, english: Englis
     text = _SPOKEN_NUMBER_RE.sub(lambda m: m.group(0).translate(_DIGITS) if len(m.group(0)) >= 3 else m.group(0), text)
     if english is not None:
         text = english.to_chinese(text)
-    for wrong, right in (slips or {}).items():
-        text = text.replace(wrong, right)
+    if slips is not None:
+        text = slips.fold(text)
     return _ORDINAL_RE.sub(lambda m: f"{m.group(1)}{chinese_to_int(m.group(2))}{m.group(3)}", text)
 
 

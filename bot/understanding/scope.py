@@ -26,6 +26,9 @@ _YEAR_RE = re.compile(r"(20\d\d)\s*年")
 # A source cited after a fact (……217个（《工人日报》2022年1月）): the year the report came out is not a year
 # the fact is about. A leading 据……2024年6月13日报道 stays: it dates a running total (累计约6.7万人次).
 _CITATION_RE = re.compile(r"（[^（）]*(?:报|网|新闻|消息|转载)[^（）]*）")
+# That leading report: an answer whose facts name the year outranks one whose report merely came out then.
+_UP_TO_RE = re.compile(r"(?:到|截至|截止|至)\s*20\d\d\s*年")
+_REPORT_RE = re.compile(r"据[^，。；：]{0,60}?(?:报道|发布|期(?:《[^》]*》)?)")
 # A document number (财金〔2020〕21号, 国发[2021]5号): the document, which the knowledge holds or not.
 _DOCUMENT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d+\s*号")
 _ARTICLE_AFTER_RE = re.compile(r"\s*第\s*(\d+)\s*条")
@@ -151,10 +154,17 @@ class Scope:
         """Among the best ``within`` hits, the first whose text mentions a year the question names
         goes first: 2023年疗休养组织了多少人 is the 2023 entry's, not the 2024 one's."""
         years = _years_asked(question)
-        if not years or not hits or _mentions(text_of(hits[0]), years):
+        if not years or not hits:
             return hits
-        dated = next((h for h in hits[1:within] if _mentions(text_of(h), years)), None)
-        return hits if dated is None else [dated, *(h for h in hits if h is not dated)]
+        # 2024年疗休养组织了多少人: the 2024 entry, not one citing a 2024 report; but 到2024年累计 is the total
+        # that report dates.
+        for reports_count in (True,) if _UP_TO_RE.search(question) else (False, True):
+            if _mentions(text_of(hits[0]), years, reports_count):
+                return hits
+            dated = next((h for h in hits[1:within] if _mentions(text_of(h), years, reports_count)), None)
+            if dated is not None:
+                return [dated, *(h for h in hits if h is not dated)]
+        return hits
 
     def unmentioned_year(self, question: str, answer: str) -> str | None:
         """A year the question asks about (2022年购买服务花了多少钱) that the best answer never
@@ -250,7 +260,10 @@ def _years_asked(question: str) -> list[str]:
     return [] if len(question) > STORY_CHARS else _YEAR_RE.findall(question)
 
 
-def _mentions(answer: str, years: Sequence[str]) -> bool:
-    """True when the answer's facts, its citations aside, mention one of the years."""
+def _mentions(answer: str, years: Sequence[str], reports_count: bool = True) -> bool:
+    """True when the answer's facts, its citations aside, mention one of the years (with ``reports_count``,
+    also the date of a report it starts from)."""
     facts = _CITATION_RE.sub("", answer)
+    if not reports_count:
+        facts = _REPORT_RE.sub("", facts)
     return any(year in facts for year in years)
