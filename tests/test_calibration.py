@@ -69,6 +69,7 @@ def test_a_question_about_what_a_stations_answer_holds_is_not_a_listing(engine: 
     [
         "天天加班到半夜也不给调休 工会能管吗",  # a workplace subject, asked about the union's role
         "我是兼职工会委员 任期三年 可我合同明年三月就到期了 单位说不续了 法律上对我有没有保护",  # a story
+        "工会副主席任期还有两年，劳动合同明年到期，合同会自动延长吗？",  # art. 19 holds next year too
     ],
 )
 def test_the_unions_role_is_not_refused_for_an_incidental_subject_or_year(engine: Engine, text: str) -> None:

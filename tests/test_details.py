@@ -89,6 +89,8 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("黑龙江林业劳模免门票的政策什么时候到期？", "截止时间"),
         ("贵阳云岩区的环卫工休息室每座面积有多大？", "面积"),
         ("基层工会的经费审查委员会要由几个人组成？", "人数"),
+        ("抚顺那个那明峰的公司叫什么名字？", "公司名称"),
+        ("衢州那24个研修学生都去了哪些企业？", "具体名单"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(

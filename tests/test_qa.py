@@ -48,6 +48,7 @@ def test_article_out_of_range_says_how_many_there_are(engine: Engine, number: in
         ("海口有多少个户外劳动者服务站点", "stations", "19"),
         ("抚顺工会无息借款能借多少", "loans", "10万"),
         ("抚顺 贷歀 期限", "loans", "一年"),
+        ("创业担宝贷款个人额度是多少", "loans", "20万元"),  # 担宝 sounds like 担保
         ("北京给一线劳动者送微笑照", "faq", "微笑照"),
     ],
 )
@@ -80,6 +81,9 @@ def test_chitchat(engine: Engine, question: str) -> None:
         ("Thank you so much!", "thanks"),
         ("早晨！你系咩嚟㗎？", "identity"),
         ("你是真人还是AI啊", "identity"),
+        ("妳好，請問妳是真人客服嗎？", "identity"),  # 妳 is 你
+        ("你叫啥名字？", "identity"),
+        ("多谢晒！", "thanks"),
     ],
 )
 def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(

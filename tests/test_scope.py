@@ -131,6 +131,13 @@ def test_a_subject_word_the_best_entry_is_about_is_answered(engine: Engine) -> N
 
 def test_a_year_after_the_newest_source_is_not_covered(engine: Engine) -> None:
     assert_not_covered(engine, "2030年全国工会驿站有多少个", "future", "2030年")
+    assert_not_covered(engine, "明年劳模疗休养去哪里", "future", "明年")  # no article answers it
+
+
+def test_a_question_about_a_text_on_an_article_is_not_that_articles_look_up(engine: Engine) -> None:
+    answer = engine.answer("工人日报那篇解读工会法第六条和第三十二条的文章是谁写的？")
+    assert (answer.kind, answer.ref) == (Kind.ENTRY, "qa:faq-commentary-author")
+    assert engine.answer("工会法第六条解读").kind is Kind.ARTICLE
 
 
 def test_the_ask_contract_of_a_not_covered_answer(engine: Engine) -> None:

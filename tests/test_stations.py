@@ -270,6 +270,7 @@ def test_nearby_without_a_place_asks_for_the_location(directory: StationDirector
     [
         "海口有多少个站点",  # a count: the Q&A answers it
         "贵阳环卫工休息室有几座",
+        "户外劳动者服务站点 海口 数量",  # a count typed as keywords
         "海口驿站里有什么",
         "站点有微波炉吗",
         "怎么找站点",

@@ -47,8 +47,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
 # Words that make a question about stations are the needs above and places.STATION_WORDS.
 # "附近" or a bare "哪里有驿站" without a place: the answer is where the member is, so ask for it.
 NEARBY_WORDS = ("附近", "周边", "身边", "离我", "最近的", "哪里有", "哪儿有", "哪有", "在哪", "去哪")
-# "How many stations in 海口", "what do stations offer": facts in the Q&A, not a listing.
-_FACT_QUESTION = re.compile(r"多少|几[个家座处所]|(站点|驿站|服务站|休息室).*(什么|设施|收费|要钱|标准|怎么|如何)")
+# "How many stations in 海口" (海口 站点 数量), "what do stations offer": facts in the Q&A, not a listing.
+_FACT_QUESTION = re.compile(
+    r"多少|几[个家座处所]|数量|总数|规模|(站点|驿站|服务站|休息室).*(什么|设施|收费|要钱|标准|怎么|如何)"
+)
 _NOWHERE = np.zeros(0, dtype=np.intp)
 
 

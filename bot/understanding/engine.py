@@ -49,6 +49,8 @@ LISTING_IDF = 2.5
 # wage-arrears answer does not offer whether a model worker is paid on the day of a model-worker meeting.
 RELATED_SHARE = 0.5
 _ARTICLE_RE = re.compile(r"第\s*(\d+)\s*条|工会法\s*(\d+)\s*条?$")
+# 解读第六条的文章是谁写的: a question about a text on an article, which the ranking finds, not the article
+_ABOUT_A_TEXT_RE = re.compile(r"谁写|作者|文章|评论员")
 
 
 class Engine:
@@ -172,7 +174,7 @@ class Engine:
 
     def _article_lookup(self, query: Query) -> Answer | None:
         match = _ARTICLE_RE.search(query.text)
-        if not match:
+        if not match or _ABOUT_A_TEXT_RE.search(query.text):
             return None
         return self.article_answer(int(match.group(1) or match.group(2)))
 
@@ -336,7 +338,9 @@ class Engine:
         document = scope.document(text)
         if document is not None:
             return self._not_covered(Gap("subject", document), self._suggest(self._search(query, SUGGESTIONS)))
-        future = scope.future(text)
+        future = scope.future(
+            text, lambda: any(self._docs[h.index].ref.startswith("art:") for h in self._search(query, 1))
+        )
         if future is not None:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
         best = self._index.search(query.tokens, limit=1) if scope.names_subject(text) else []

@@ -172,18 +172,20 @@ class Scope:
         years = _years_asked(question)
         return f"{years[0]}年" if years and not _mentions(answer, years) else None
 
-    def future(self, text: str) -> str | None:
+    def future(self, text: str, from_the_law: Callable[[], bool]) -> str | None:
         """A year after the newest source, or a word such as 明年: the knowledge cannot know.
 
-        Not when the question asks what the union may do: "合同明年到期，工会能保护我吗" is about
-        the law, which holds next year too.
+        Not when the question asks what the union may do ("合同明年到期，工会能保护我吗"), or when
+        ``from_the_law`` finds its best answer is an article of the law ("合同明年到期，任期没满，会
+        自动续吗"): the law holds next year too. That costs a search, so it is asked last.
         """
         for match in _YEAR_RE.finditer(text):
             if int(match.group(1)) > self.latest_year:
                 return f"{match.group(1)}年"
         if self.asks_role(text) or len(text) > STORY_CHARS:
             return None
-        return next((w for w in self.file.future_words if w in text), None)
+        word = next((w for w in self.file.future_words if w in text), None)
+        return None if word is None or from_the_law() else word
 
     def names_subject(self, text: str) -> bool:
         """True when the text holds a word of some uncovered subject (a cheap test before ``subject``)."""
