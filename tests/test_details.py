@@ -91,6 +91,9 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("基层工会的经费审查委员会要由几个人组成？", "人数"),
         ("抚顺那个那明峰的公司叫什么名字？", "公司名称"),
         ("衢州那24个研修学生都去了哪些企业？", "具体名单"),
+        ("劳模优惠证在哪个窗口办？", "具体地址"),
+        ("办劳模优惠证要交几寸照片？", "所需材料"),
+        ("工会委员会换届选举差额比例要多少？", "具体比例"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(
