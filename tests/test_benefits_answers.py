@@ -68,6 +68,12 @@ def test_resolver_takes_only_uncurated_places_and_names(question: str, benefit: 
     assert (found.data["benefit"] if found else None) == benefit
 
 
+def test_a_question_naming_a_place_is_left_to_the_ranking_and_its_place_check(with_places: Engine) -> None:
+    answer = with_places.answer("吉林省林业系统的劳模有没有看病免挂号费的待遇？")
+    assert (answer.kind, answer.detail) == (Kind.NOT_COVERED, "place")
+    assert not answer.sources
+
+
 def test_answer_is_rendered_from_the_policy_with_its_source() -> None:
     found = ask(BenefitPlaces([POLICY], CURATED), "去镜泊湖要门票吗")
     assert found.topic == "benefits"

@@ -30,6 +30,13 @@ def test_a_figure_asked_for_and_not_stated_is_missing(question: str, answer: str
     assert missing_figure([MONEY, PERIOD], question, [answer]) == missing
 
 
+def test_opening_hours_are_a_clock_time_or_round_the_clock() -> None:
+    hours = Detail(label="开放时间", figure="hours", asks=["开到几点"])
+    assert missing_figure([hours], "休息室晚上开到几点", ["投入100万元建成25座休息室。"]) == "开放时间"
+    for answer in ("每天8:00至20:00开放。", "早上八点到晚上九点开放。", "24小时开放。"):
+        assert missing_figure([hours], "休息室晚上开到几点", [answer]) is None
+
+
 def test_when_something_ends_is_not_answered_by_when_it_starts() -> None:
     until = Detail(label="截止时间", figure="until", asks=["到哪年截止"])
     assert missing_figure([until], "免门票到哪年截止", ["从2022年1月1日起享受。"]) == "截止时间"
@@ -94,6 +101,7 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("劳模优惠证在哪个窗口办？", "具体地址"),
         ("办劳模优惠证要交几寸照片？", "所需材料"),
         ("工会委员会换届选举差额比例要多少？", "具体比例"),
+        ("贵阳云岩区的环卫工休息室晚上开到几点？", "开放时间"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(

@@ -40,11 +40,16 @@ def assert_not_covered(engine: Engine, text: str, reason: str, name: str) -> Non
         ("中華民國勞動基準法第三十條", "劳动基准法"),
         ("香港雇佣条例第十条", "香港雇佣条例"),  # not in the list: "…条例第N条" names a law
         ("安全生产法规定了哪些安全培训", "安全生产法"),  # no article: nothing of it is held
+        ("工会法跟劳动合同法哪个管得宽？劳动合同法第四十七条是怎么规定的？", "劳动合同法"),  # ours named too
     ],
 )
 def test_another_laws_article_is_never_answered_with_ours(engine: Engine, text: str, law: str) -> None:
     assert_not_covered(engine, text, "law", law)
     assert "工会法的全文" in plain(engine, text)
+
+
+def test_our_laws_article_named_beside_another_law_is_still_ours(engine: Engine) -> None:
+    assert engine.answer("工会法第二十二条和劳动合同法有什么关系").kind is Kind.ARTICLE
 
 
 def test_another_laws_article_we_quote_is_answered_by_its_entry(engine: Engine) -> None:

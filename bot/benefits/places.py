@@ -55,8 +55,10 @@ class BenefitPlaces:
         return [t.text for t in self._terms]
 
     def __call__(self, query: Query) -> Answer | None:
+        """None for a question naming a place (吉林省林业系统的劳模看病免挂号费吗): the ranking tells
+        whether the policy's region covers it, and says so when it does not."""
         term = next((t for t in self._terms if t.text in query.text), None)
-        if term is None:
+        if term is None or query.places:
             return None
         rendered = render_benefit(term.policy, [term.benefit], gettext_for(DEFAULT_LOCALE))
         return Answer(

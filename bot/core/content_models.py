@@ -352,7 +352,8 @@ class Detail(Strict):
     # How an answer states it (details.FIGURES); none for a detail only an entry's ``lacks`` can miss
     # (所需材料, 文件全文): no pattern tells whether a text lists the documents to bring.
     figure: (
-        Literal["money", "share", "duration", "days", "years", "date", "until", "area", "people", "address"] | None
+        Literal["money", "share", "duration", "days", "years", "date", "until", "area", "people", "address", "hours"]
+        | None
     ) = None
     asks: list[str] = Field(min_length=1)  # words that ask for it
 

@@ -36,6 +36,8 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "until": re.compile(r"截至|截止|为止|有效期至|到期|届满|结束"),  # when something ends, not when it starts
     "area": re.compile(rf"{_NUMBER}\s*(?:平方米|平米|㎡|亩|平方公里)"),
     "people": re.compile(rf"{_NUMBER}\s*(?:个人|人|名)"),
+    # Opening hours: a clock time, or open round the clock.
+    "hours": re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|(?:\d{1,2}|[一二三四五六七八九十]+)\s*[点时](?!多)|24小时|全天|昼夜"),
 }
 
 

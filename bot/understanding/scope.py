@@ -124,15 +124,22 @@ class Scope:
         """Another law the question asks about (劳动法第44条, 劳动合同法规定…); None for ours or none.
 
         A question that names the Trade Union Law is about it, whatever else it mentions
-        (工会法第一条说根据宪法制定).
+        (工会法第一条说根据宪法制定), unless it cites another law's article: 工会法跟劳动合同法哪个
+        管得宽？劳动合同法第四十七条怎么规定 asks that law's article, which ours never answers.
         """
-        if self.names_our_law(text):
-            return None
+        mentions = []
         for name, law in self._laws:
-            at = text.find(name)
-            if at >= 0 and not text.startswith(_NOT_A_LAW_AFTER, at + len(name)):
-                after = _ARTICLE_AFTER_RE.match(text, at + len(name))
-                return LawMention(law.name, int(after.group(1)) if after else None, law.held)
+            ends = [
+                m.end() for m in re.finditer(re.escape(name), text) if not text.startswith(_NOT_A_LAW_AFTER, m.end())
+            ]
+            if ends:
+                cited = (_ARTICLE_AFTER_RE.match(text, end) for end in ends)
+                article = next((int(a.group(1)) for a in cited if a), None)
+                mentions.append(LawMention(law.name, article, law.held))
+        if self.names_our_law(text):
+            return next((m for m in mentions if m.article is not None), None)
+        if mentions:
+            return mentions[0]
         match = self._law_article_re.search(text)
         return LawMention(match.group(1), int(match.group(2)), {}) if match else None
 
