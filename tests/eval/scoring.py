@@ -101,8 +101,20 @@ BLIND_HALVES = (
         "eleventh blind test (run once untuned, tuned on since)",
         True,
     ),
-    # The twelfth: both halves run once, untuned, at the very end of round four; not harvested.
-    *_halves("blind12", "twelfth blind dev (run once, untuned)", "twelfth blind test (run once, untuned)", False),
+    *_halves(
+        "blind12",
+        "twelfth blind dev (run once untuned, tuned on since)",
+        "twelfth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind13",
+        "thirteenth blind dev (run once untuned, tuned on since)",
+        "thirteenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    # The fourteenth: both halves run once, untuned, at the very end of round five; not harvested.
+    *_halves("blind14", "fourteenth blind dev (run once, untuned)", "fourteenth blind test (run once, untuned)", False),
 )
 
 
@@ -211,13 +223,19 @@ def load_cases(path: Path = QUESTIONS) -> list[Case]:
     return cases
 
 
+def _unspaced(text: str) -> str:
+    """Text without its spaces: facts.md sets numbers apart from their units (20 万元), answers do not."""
+    return "".join(text.split())
+
+
 def passes(case: Case, answer: Answer) -> bool:
-    """Right topic and every key fact in the Simplified answer; for a not-covered question, the honest kind."""
+    """Right topic and every key fact in the Simplified answer, spaces aside; for a not-covered
+    question, the honest kind."""
     if case.expect == "honest":
         return answer.kind in HONEST_KINDS and not answer.sources
     result = answer_json(answer)
-    text = to_simplified(result["answer"])
-    return result["topic"] == case.topic and all(fact in text for fact in case.facts)
+    text = _unspaced(to_simplified(result["answer"]))
+    return result["topic"] == case.topic and all(_unspaced(fact) in text for fact in case.facts)
 
 
 def outcome(engine: Engine, case: Case) -> Outcome:
