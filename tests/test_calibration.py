@@ -67,6 +67,18 @@ def test_a_question_about_what_a_stations_answer_holds_is_not_a_listing(engine: 
 @pytest.mark.parametrize(
     "text",
     [
+        "我是外卖骑手，在海口美兰区跑单，附近有没有能歇脚充电的站点？",  # 充电 is also in a curated answer
+        "跑外卖天太热了，附近有没有能喝口水歇一会的工会驿站",
+    ],
+)
+def test_a_request_for_a_station_is_listed_when_no_curated_answer_is_sure(engine: Engine, text: str) -> None:
+    assert engine.answer(text).kind is Kind.STATIONS
+    assert engine.answer("贵阳云岩区的环卫工休息室晚上开到几点？").kind is Kind.NOT_COVERED  # the sources lack it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "天天加班到半夜也不给调休 工会能管吗",  # a workplace subject, asked about the union's role
         "我是兼职工会委员 任期三年 可我合同明年三月就到期了 单位说不续了 法律上对我有没有保护",  # a story
         "工会副主席任期还有两年，劳动合同明年到期，合同会自动延长吗？",  # art. 19 holds next year too

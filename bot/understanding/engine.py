@@ -110,9 +110,11 @@ class Engine:
             if found is None:
                 continue
             if found.kind is Kind.STATIONS:
-                if self._asks_beyond_listing(query):
-                    return self._ranked(query)  # "海口的站点在地图上能搜到吗": what a curated answer says
-                return self._listed_or_gap(found, query)
+                # "海口的站点在地图上能搜到吗": what a curated answer says, or that the sources lack it (几点关门);
+                # when the ranking finds nothing sure, the list (在海口美兰区跑单，附近有没有能歇脚充电的站点).
+                ranked = self._ranked(query) if self._asks_beyond_listing(query) else None
+                lost = ranked is None or ranked.kind is Kind.UNSURE or ranked.detail == "unmatched"
+                return self._listed_or_gap(found, query) if lost else ranked
             return found
         chit = self._chitchat_kind(query)
         if chit:
