@@ -113,8 +113,14 @@ BLIND_HALVES = (
         "thirteenth blind test (run once untuned, tuned on since)",
         True,
     ),
-    # The fourteenth: both halves run once, untuned, at the very end of round five; not harvested.
-    *_halves("blind14", "fourteenth blind dev (run once, untuned)", "fourteenth blind test (run once, untuned)", False),
+    *_halves(
+        "blind14",
+        "fourteenth blind dev (run once untuned, tuned on since)",
+        "fourteenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    # The fifteenth: both halves run once, untuned, at the very end of round five; not harvested.
+    *_halves("blind15", "fifteenth blind dev (run once, untuned)", "fifteenth blind test (run once, untuned)", False),
 )
 
 
