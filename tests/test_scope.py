@@ -92,6 +92,25 @@ def test_a_place_the_entry_holds_is_answered(engine: Engine, text: str) -> None:
     assert answer.sources if answer.kind is Kind.ENTRY else answer.suggestions
 
 
+def test_a_story_naming_the_entrys_own_place_counts_only_the_places_its_question_names(engine: Engine) -> None:
+    went_home = (
+        "我在东莞电子厂干了十年，去年厂子搬走我就失业了。回到老家湖北想开个小卖部，手里的钱不够。"
+        "听人说工会有担保贷款，财政还给贴息。请问湖北工会这个贷款我能申请吗？"
+    )
+    assert engine.answer(went_home).detail != "place"
+    elsewhere = (
+        "我是辽宁鞍山的下岗职工，今年四十八了。看新闻说抚顺市总工会给下岗的人办无息借款，帮了好多人创业。"
+        "我也想开个修车铺。我想问问，鞍山市总工会有没有一样的借款？"
+    )
+    assert_not_covered(engine, elsewhere, "place", "鞍山")
+
+
+def test_where_someone_studied_is_not_a_place_asked_about(engine: Engine) -> None:
+    studied = engine.query("报纸上说那个沈阳大学毕业的小伙子在抚顺工会借了多少钱？")
+    assert [mention[0].short for mention in studied.places] == ["抚顺"]
+    assert [mention[0].short for mention in engine.query("沈阳的工会能借钱吗").places] == ["沈阳"]
+
+
 def test_a_place_without_stations_gets_the_map_help_and_no_sources(engine: Engine) -> None:
     answer = engine.answer("杭州哪里有工会驿站")
     assert (answer.kind, answer.sources) == (Kind.NOT_COVERED, ())
@@ -103,7 +122,11 @@ def test_a_place_without_stations_gets_the_map_help_and_no_sources(engine: Engin
 
 @pytest.mark.parametrize(
     ("text", "place"),
-    [("日本的劳动组合和中国工会有啥区别", "日本"), ("How do unions in Germany negotiate wages?", "德国")],
+    [
+        ("日本的劳动组合和中国工会有啥区别", "日本"),
+        ("How do unions in Germany negotiate wages?", "德国"),
+        ("Can US workers go on strike legally?", "美国"),  # capital US is the country, not "us"
+    ],
 )
 def test_another_country_is_not_covered(engine: Engine, text: str, place: str) -> None:
     assert_not_covered(engine, text, "foreign", place)
@@ -126,6 +149,16 @@ def test_the_article_on_foreign_unions_is_still_answered(engine: Engine) -> None
 )
 def test_a_subject_the_sources_do_not_treat_is_not_guessed(engine: Engine, text: str, subject: str) -> None:
     assert_not_covered(engine, text, "subject", subject)
+
+
+def test_a_subject_word_in_what_a_story_tells_is_not_its_question(engine: Engine) -> None:
+    story = (
+        "我在抚顺一家老国企干了十五年，去年厂子改制我下岗了。我们俩商量着在小区门口开个早点铺，"
+        "家里积蓄不够，也不敢去借网贷。听说市总工会对下岗的人有无息借款，请问能借多少？"
+    )
+    answer = engine.answer(story)
+    assert (answer.kind, answer.topic) == (Kind.ENTRY, "loans")
+    assert_not_covered(engine, "网贷逾期了怎么办", "subject", "个人借贷和信用卡")
 
 
 def test_a_subject_word_the_best_entry_is_about_is_answered(engine: Engine) -> None:
@@ -275,6 +308,13 @@ def test_an_off_topic_word_in_a_story_does_not_refuse_its_question(engine: Engin
     assert answer.kind is Kind.ENTRY
     assert "25座" in answer.text
     assert engine.answer("明天下雨吗").kind is Kind.OFF_TOPIC  # alone, the same word is off-topic
+
+
+def test_an_off_topic_word_naming_where_the_asker_works_does_not_refuse_the_question(engine: Engine) -> None:
+    answer = engine.answer("我是回族，在饭店打工，也能加入工会吗")
+    assert (answer.kind in (Kind.ENTRY, Kind.ARTICLE), answer.topic) == (True, "law")
+    assert "不分民族" in answer.text  # art. 3
+    assert engine.answer("附近有什么好吃的饭店").kind is Kind.OFF_TOPIC
 
 
 def test_a_year_the_best_answer_never_mentions_is_not_answered_with_another_years_figures(engine: Engine) -> None:

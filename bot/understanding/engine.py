@@ -24,7 +24,7 @@ from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, Slips, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer
-from bot.understanding.scope import STORY_CHARS, Gap, Scope
+from bot.understanding.scope import Gap, Scope
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
 __all__ = ["CONFIDENT", "Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]
@@ -94,7 +94,7 @@ class Engine:
     def query(self, text: str) -> Query:
         norm = self._homophones.correct(self._fold(text), self.tokenizer.cut)
         words = self.tokenizer.words(norm)
-        places = tuple(self.scope.places(words))
+        places = tuple(self.scope.places(words, norm))
         return Query(raw=text, text=norm, tokens=tuple(self.tokenizer.tokens(norm, words)), places=places)
 
     def answer(self, text: str) -> Answer:
@@ -236,8 +236,8 @@ class Engine:
         top = hits[0]
         ranked = self._judge(query, hits, opinion)
         confidence = ranked.right
-        # A story mentions things on the way (下雨天没处躲, 想开个小吃店): a sure answer to its question stands.
-        in_passing = len(query.text) > STORY_CHARS and confidence >= self._calibration.answer_at
+        # A story or a workplace mentions things on the way (想开个小吃店, 在饭店打工): a sure answer stands.
+        in_passing = self.scope.in_passing(query.text) and confidence >= self._calibration.answer_at
         if off_topic and top.coverage < 0.8 and not in_passing:
             return replace(Answer("unknown", Kind.OFF_TOPIC, round(confidence, 3)), ranked=ranked)
         gap = self._place_gap(query, hits)

@@ -36,6 +36,10 @@ _NOT_A_LAW_AFTER = ("律", "规章", "规范", "规和")  # 劳动法律法规 n
 # A question this long tells a story: it names many things in passing (争取高温补贴, 今年公司…),
 # so a subject or a future word in it says what happened, not what is asked.
 STORY_CHARS = 40
+# Where the asker works (在饭店打工) says who asks, not what: an off-topic word in it is in passing.
+_WORKPLACE_RE = re.compile(r"在[^，。？！,?!\s]{1,10}?(?:打工|上班|干活|做事|工作)")
+_SENTENCE_END_RE = re.compile(r"[。！!；;]")  # not ？: 行吗？怎么办？ ask one thing together
+_SHORTEST_QUESTION = 8
 _SYSTEM_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:系统|行业|口))(?:的|里|内|上)")  # 铁路系统的劳模
 
 
@@ -143,8 +147,10 @@ class Scope:
         match = self._law_article_re.search(text)
         return LawMention(match.group(1), int(match.group(2)), {}) if match else None
 
-    def places(self, words: Sequence[str]) -> list[tuple[Place, ...]]:
-        return self.gazetteer.find(words)
+    def places(self, words: Sequence[str], text: str) -> list[tuple[Place, ...]]:
+        """The places a question names, less those named only in a school's name (沈阳大学毕业的小伙子):
+        where someone studied is not what they ask about."""
+        return [m for m in self.gazetteer.find(words) if not _only_a_school(m[0], text)]
 
     def foreign(self, text: str, places: Sequence[tuple[Place, ...]]) -> str | None:
         """A foreign country, or a place outside the mainland, that the question names."""
@@ -152,6 +158,10 @@ class Scope:
             if all(p.level == FOREIGN or any(p.within(o) for o in self._outside) for p in mention):
                 return mention[0].name
         return next((w for w in (*self.file.foreign_words, *self._outside_words) if w in text), None)
+
+    def in_passing(self, text: str) -> bool:
+        """True when the question tells a story or where the asker works: what else it names is on the way."""
+        return len(text) > STORY_CHARS or _WORKPLACE_RE.search(text) is not None
 
     def asks_role(self, text: str) -> bool:
         """True when the question asks what the union may or must do (工会能管吗, 找工会有用吗)."""
@@ -202,9 +212,10 @@ class Scope:
         """A subject the sources do not treat (加班费怎么算), unless the best entry is about it."""
         own = self._entry_words.get(top_ref.partition(":")[2], set()) if top_ref else set()
         role = self.asks_role(text) or len(text) > STORY_CHARS
+        asked = _question_of(text)
         for subject in self.file.subjects:
-            words = [w for w in subject.words if w in text]
-            if not words or (subject.asks and not any(a in text for a in subject.asks)):
+            words = [w for w in subject.words if w in asked]
+            if not words or (subject.asks and not any(a in asked for a in subject.asks)):
                 continue
             if subject.workplace and role:
                 continue
@@ -226,7 +237,13 @@ class Scope:
         covered = self._regions.get(ref.partition(":")[2])
         if covered is None:
             return None  # national: the law and national policies hold everywhere on the mainland
-        return self._first_uncovered(covered.places, covered.region.systems, places, text)
+        held, systems = covered.places, covered.region.systems
+        # A story that names the entry's own place names others on the way (在东莞干了十年，回老家湖北……湖北
+        # 工会的贷款能申请吗): only the places its question names count (……鞍山有没有一样的借款).
+        if len(text) > STORY_CHARS and any(_holds(held, systems, mention, text) for mention in places):
+            asked = _question_of(text)
+            places = [mention for mention in places if _named(mention[0], asked)]
+        return self._first_uncovered(held, systems, places, text)
 
     def uncovered_system(self, ref: str, text: str) -> str | None:
         """An employer system the question names (铁路系统的劳模) when the entry holds for another only."""
@@ -253,11 +270,36 @@ class Scope:
     def _first_uncovered(
         held: Sequence[Place], systems: Sequence[str], places: Sequence[tuple[Place, ...]], text: str
     ) -> str | None:
-        system_named = not systems or any(s in text for s in systems)
-        for mention in places:
-            if not any(p == h or h.within(p) or (p.within(h) and system_named) for p in mention for h in held):
-                return mention[0].short
-        return None
+        return next((mention[0].short for mention in places if not _holds(held, systems, mention, text)), None)
+
+
+def _holds(held: Sequence[Place], systems: Sequence[str], mention: tuple[Place, ...], text: str) -> bool:
+    """True when one meaning of the place named is, holds or lies in a place held (in the system held)."""
+    system_named = not systems or any(s in text for s in systems)
+    return any(p == h or h.within(p) or (p.within(h) and system_named) for p in mention for h in held)
+
+
+def _question_of(text: str) -> str:
+    """What a story asks: its last sentence (the one before, when the last is a bare 请问 or 怎么办).
+    The rest tells what happened: 退休金不高, 不敢去借网贷 are how things are, not what is asked."""
+    if len(text) <= STORY_CHARS:
+        return text
+    sentences = [s for s in _SENTENCE_END_RE.split(text) if s.strip()]
+    asked = sentences[-1:] if sentences and len(sentences[-1]) >= _SHORTEST_QUESTION else sentences[-2:]
+    return "".join(asked) or text
+
+
+def _names_of(place: Place) -> str:
+    return "|".join(re.escape(n) for n in sorted({place.name, place.short}, key=len, reverse=True))
+
+
+def _named(place: Place, text: str) -> bool:
+    return re.search(_names_of(place), text) is not None
+
+
+def _only_a_school(place: Place, text: str) -> bool:
+    named = re.findall(rf"(?:{_names_of(place)})((?:一所|的)?(?:大学|学院|师范|理工|职业技术))?", text)
+    return bool(named) and all(named)
 
 
 def _spaceless(text: str) -> str:
