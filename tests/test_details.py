@@ -9,6 +9,7 @@ from bot.understanding.details import missing_figure
 from bot.understanding.engine import Engine, Kind
 
 MONEY = Detail(label="具体金额", figure="money", asks=["多少钱", "多少经费"])
+SHARE = Detail(label="具体比例", figure="share", asks=["利息多少"])
 PERIOD = Detail(label="具体期限", figure="duration", asks=["有效期", "几年", "几天"])
 
 
@@ -21,13 +22,14 @@ PERIOD = Detail(label="具体期限", figure="duration", asks=["有效期", "几
         ("每个工作室一年多少经费", "联盟由14家工作室组成。", "具体金额"),
         ("被辞退能赔多少钱", "给予本人年收入二倍的赔偿。", None),  # a multiple is a figure
         ("挂号要多少钱", "挂号免费。", None),
+        ("借钱利息多少", "抚顺市总工会办理的是无息借款。", None),  # interest-free states the rate
         ("单位要交多少钱", "按全部职工工资总额的百分之二拨缴。", None),
         ("我退休好几年了还能享受吗", "凭优惠证享受。", None),  # 好几年 tells, it does not ask
         ("前几天公司让我加班工会管不管", "工会有权要求纠正。", None),
     ],
 )
 def test_a_figure_asked_for_and_not_stated_is_missing(question: str, answer: str, missing: str | None) -> None:
-    assert missing_figure([MONEY, PERIOD], question, [answer]) == missing
+    assert missing_figure([MONEY, PERIOD, SHARE], question, [answer]) == missing
 
 
 def test_opening_hours_are_a_clock_time_or_round_the_clock() -> None:
@@ -102,6 +104,10 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("办劳模优惠证要交几寸照片？", "所需材料"),
         ("工会委员会换届选举差额比例要多少？", "具体比例"),
         ("贵阳云岩区的环卫工休息室晚上开到几点？", "开放时间"),
+        ("江苏15家省级试点单位都是哪些？", "具体名单"),
+        ("全总的户外劳动者服务站点全国统一建设标准具体内容是什么？", "文件全文"),
+        # The entry answers that the sources found no national scheme; asked for one, that is the honest reply.
+        ("全国总工会有没有统一的职工无息借款制度？", "全国统一的制度"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(

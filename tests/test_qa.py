@@ -22,6 +22,7 @@ def plain(engine: Engine, question: str) -> str:
         ("第 58 条", 58),
         ("工会法11条", 11),
         ("工会法六条", 6),
+        ("工会法弟二十三条说的是啥", 23),  # 弟 typed for 第
     ],
 )
 def test_article_lookup(engine: Engine, question: str, number: int) -> None:
@@ -84,6 +85,7 @@ def test_chitchat(engine: Engine, question: str) -> None:
         ("妳好，請問妳是真人客服嗎？", "identity"),  # 妳 is 你
         ("你叫啥名字？", "identity"),
         ("多谢晒！", "thanks"),
+        ("Hi there, am I talking to a real person?", "identity"),
     ],
 )
 def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(

@@ -40,7 +40,7 @@ CHECK_EVERY_S = 2.0  # how often look-ups may look whether the import file chang
 NEEDS: dict[str, tuple[str, ...]] = {
     "charge": ("充电",),
     "heat": ("热饭", "微波炉", "加热", "热餐"),
-    "water": ("饮水", "喝水", "热水", "开水"),
+    "water": ("饮水", "喝水", "喝口水", "热水", "开水"),
     "toilet": ("如厕", "厕所", "洗手间", "卫生间"),
     "medicine": ("药箱", "药品", "医药"),
 }

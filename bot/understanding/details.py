@@ -26,7 +26,7 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         rf"{_NUMBER}\s*(?:万|亿|千)?\s*(?:元|块)|百分之|{_NUMBER}\s*[%％]|BP|{_NUMBER}倍|免费|不要钱|无息"
     ),
-    "share": re.compile(rf"百分之|{_NUMBER}\s*[%％‰]|{_NUMBER}成|个百分点|BP"),
+    "share": re.compile(rf"百分之|{_NUMBER}\s*[%％‰]|{_NUMBER}成|个百分点|BP|无息|免息"),  # interest-free: a rate of 0
     # A period of any length (三年或者五年, 3个月, 三个工作日), not a date: 2023年, 7月, 1日 are when.
     "duration": re.compile(rf"{_COUNT}(?:个月|个工作日|工作日|天|周|星期|年|小时)|{_OPEN_ENDED}"),
     "days": re.compile(rf"{_COUNT}(?:个工作日|工作日|天|周|星期)"),  # 几天 is not answered by 24小时 or 一年

@@ -22,6 +22,8 @@ _SPOKEN_NUMBER_RE = re.compile(r"[一二三四五六七八九零〇]*幺[幺一�
 _DIGITS = str.maketrans("幺一二三四五六七八九零〇", "112345678900")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
+# Capital US is the country (Can US workers strike?), not the pronoun that lower case would make it.
+_US_RE = re.compile(r"\b(?:U\.S\.A?\.?|USA?)(?![\w.])")
 _ENGLISH_ARTICLE_RE = re.compile(r"\barts?\.?\s*(\d+)|\barticles?\s*(\d+)")
 _ENGLISH_PIECES_RE = re.compile(r"[a-z]+|[^a-z]+")
 _PHRASE_GAP_RE = re.compile(r"^[\s\-]+$")  # words of one phrase are apart by spaces or hyphens
@@ -61,7 +63,7 @@ def normalise(text: str, slips: Slips | None = None, english: English | None = N
     text = unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2]
     text = _CONTROL_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text).strip()[:MAX_QUERY_CHARS]
-    text = to_simplified(text).lower()
+    text = to_simplified(_US_RE.sub("美国", text)).lower()
     text = _SPOKEN_NUMBER_RE.sub(lambda m: m.group(0).translate(_DIGITS) if len(m.group(0)) >= 3 else m.group(0), text)
     if english is not None:
         text = english.to_chinese(text)
