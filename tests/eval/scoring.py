@@ -45,7 +45,7 @@ def _halves(origin: str, dev: str, test: str, tuned_on: bool) -> tuple[BlindHalf
     return BlindHalf(_eval_set(f"{origin}_dev"), dev, tuned_on), BlindHalf(_eval_set(f"{origin}_test"), test, tuned_on)
 
 
-# Twelve blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# Seventeen blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
 # split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_HALVES = (
     *_halves("blind", "blind dev", "blind test (reported in round one, tuned on since)", True),
@@ -119,8 +119,24 @@ BLIND_HALVES = (
         "fourteenth blind test (run once untuned, tuned on since)",
         True,
     ),
-    # The fifteenth: both halves run once, untuned, at the very end of round five; not harvested.
-    *_halves("blind15", "fifteenth blind dev (run once, untuned)", "fifteenth blind test (run once, untuned)", False),
+    *_halves(
+        "blind15",
+        "fifteenth blind dev (run once untuned, tuned on since)",
+        "fifteenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind16",
+        "sixteenth blind dev (run once untuned, tuned on since)",
+        "sixteenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    *_halves(
+        "blind17",
+        "seventeenth blind dev (run once untuned, tuned on since)",
+        "seventeenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
 )
 
 
