@@ -108,6 +108,8 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
         ("全总的户外劳动者服务站点全国统一建设标准具体内容是什么？", "文件全文"),
         # The entry answers that the sources found no national scheme; asked for one, that is the honest reply.
         ("全国总工会有没有统一的职工无息借款制度？", "全国统一的制度"),
+        ("工会法修改后，工会经费审查委员会要有几个人？", "人数"),
+        ("全国最美驿站评上了能拿多少奖补资金？", "具体金额"),
     ],
 )
 def test_engine_is_honest_about_a_detail_the_entry_says_its_sources_lack(

@@ -86,6 +86,7 @@ def test_chitchat(engine: Engine, question: str) -> None:
         ("你叫啥名字？", "identity"),
         ("多谢晒！", "thanks"),
         ("Hi there, am I talking to a real person?", "identity"),
+        ("你是哪个单位弄的小助手？", "identity"),
     ],
 )
 def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(
@@ -94,6 +95,7 @@ def test_english_and_cantonese_chitchat_is_told_before_english_is_folded(
     answer = engine.answer(question)
     assert (answer.kind, answer.detail) == (Kind.CHITCHAT, kind)
     assert engine.answer("hi, can a delivery rider join the union?").kind is not Kind.CHITCHAT
+    assert engine.answer("老板拖了我们三个月工资了，工会能干点啥").kind is not Kind.CHITCHAT  # 啥 asks
 
 
 def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:

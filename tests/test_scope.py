@@ -159,6 +159,17 @@ def test_a_subject_word_in_what_a_story_tells_is_not_its_question(engine: Engine
     answer = engine.answer(story)
     assert (answer.kind, answer.topic) == (Kind.ENTRY, "loans")
     assert_not_covered(engine, "网贷逾期了怎么办", "subject", "个人借贷和信用卡")
+    # ... and its question decides, even when what it tells holds an off-topic word (下雨).
+    rider = (
+        "我是外卖骑手，在武汉跑了三年。前几天下雨摔了一跤，骨折了，平台说我不是他们员工，不管。"
+        "我想问骑手摔伤了能不能算工伤，去哪认定，能报多少？"
+    )
+    assert_not_covered(engine, rider, "subject", "工伤认定和工伤待遇")
+
+
+def test_slips_of_a_minority_worker_reach_the_article_on_joining(engine: Engine) -> None:
+    answer = engine.answer("我是少数民组的，可以参假工会吗，会不会因为这个被拒")  # 民组, 参假
+    assert (answer.topic, "不分民族" in answer.text) == ("law", True)
 
 
 def test_a_subject_word_the_best_entry_is_about_is_answered(engine: Engine) -> None:

@@ -258,7 +258,8 @@ def test_a_place_without_stations_gets_an_honest_reply(directory: StationDirecto
 
 
 @pytest.mark.parametrize(
-    "text", ["附近有站点吗", "附近哪里能热饭", "我身边有没有驿站", "附近有没有可以歇一下喝口水的地方"]
+    "text",
+    ["附近有站点吗", "附近哪里能热饭", "我身边有没有驿站", "附近有没有可以歇一下喝口水的地方", "附近哪里能歇一会儿"],
 )
 def test_nearby_without_a_place_asks_for_the_location(directory: StationDirectory, text: str) -> None:
     answer = resolve(directory, text)

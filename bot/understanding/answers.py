@@ -64,6 +64,11 @@ class Query:
     text: str  # normalised
     tokens: tuple[str, ...]
     places: tuple[tuple[Place, ...], ...] = ()  # places named, each with its possible meanings
+    asked: tuple[str, ...] | None = None  # a story's question's tokens (its last sentence); None: all of it
+
+    @property
+    def asked_tokens(self) -> tuple[str, ...]:
+        return self.tokens if self.asked is None else self.asked
 
 
 Resolver = Callable[[Query], Answer | None]

@@ -13,7 +13,7 @@ from bot.core.chinese import to_simplified
 
 _PUNCT_RE = re.compile(r"[\W_]+")
 _QUESTION_CUE_RE = re.compile(
-    r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|为啥|咋|how|what|can|why|when|where|who"
+    r"[?？]|吗|呢|怎么|什么|多少|几|能不能|可不可以|是不是|有没有|哪|谁|啥|咋|how|what|can|why|when|where|who"
 )
 
 

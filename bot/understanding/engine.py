@@ -24,7 +24,7 @@ from bot.understanding.gaps import not_covered
 from bot.understanding.homophones import Homophones
 from bot.understanding.normalise import English, Slips, has_meaningful_text, normalise
 from bot.understanding.regions import Gazetteer
-from bot.understanding.scope import Gap, Scope
+from bot.understanding.scope import Gap, Scope, question_of
 from bot.understanding.search import BM25Index, Hit, Tokenizer
 
 __all__ = ["CONFIDENT", "Answer", "Engine", "Kind", "Query", "Ranked", "Resolver", "Suggestion"]
@@ -95,7 +95,9 @@ class Engine:
         norm = self._homophones.correct(self._fold(text), self.tokenizer.cut)
         words = self.tokenizer.words(norm)
         places = tuple(self.scope.places(words, norm))
-        return Query(raw=text, text=norm, tokens=tuple(self.tokenizer.tokens(norm, words)), places=places)
+        asked = question_of(norm)  # a story's question: what it tells on the way is in passing
+        tokens = tuple(self.tokenizer.tokens(norm, words))
+        return Query(text, norm, tokens, places, None if asked == norm else tuple(self.tokenizer.tokens(asked)))
 
     def answer(self, text: str) -> Answer:
         query = self.query(text)
@@ -229,7 +231,7 @@ class Engine:
     def _ranked(self, query: Query) -> Answer:
         opinion = self._characters.opinion(query.text)
         hits = self._search(query, ranks=opinion.ranks)
-        off_topic = any(t in self._off_topic for t in query.tokens)
+        off_topic = any(t in self._off_topic for t in query.asked_tokens)
         topic_guess = self._topic_by_words(query.tokens)
         if not hits:
             return self._unsure(topic_guess, (), off_topic)
@@ -347,7 +349,7 @@ class Engine:
             return self._not_covered(Gap("future", future), self._suggest(self._search(query, SUGGESTIONS)))
         best = self._index.search(query.tokens, limit=1) if scope.names_subject(text) else []
         subject = scope.subject(text, self._docs[best[0].index].ref) if best else None
-        if subject is not None and not any(t in self._off_topic for t in query.tokens):
+        if subject is not None and not any(t in self._off_topic for t in query.asked_tokens):
             # Before the resolvers: "海口的站点几点关门" is not a listing request. A place we hold
             # nothing for is the plainer thing to say (哈尔滨的劳模坐公交…: 哈尔滨 first).
             hits = self._search(query) if query.places else []

@@ -211,8 +211,9 @@ class Scope:
     def subject(self, text: str, top_ref: str | None) -> str | None:
         """A subject the sources do not treat (加班费怎么算), unless the best entry is about it."""
         own = self._entry_words.get(top_ref.partition(":")[2], set()) if top_ref else set()
-        role = self.asks_role(text) or len(text) > STORY_CHARS
-        asked = _question_of(text)
+        asked = question_of(text)
+        # A story's question decides (工会能帮我吗, or 工伤能报多少); one that runs on unpunctuated tells a story.
+        role = self.asks_role(asked) or (asked == text and len(text) > STORY_CHARS)
         for subject in self.file.subjects:
             words = [w for w in subject.words if w in asked]
             if not words or (subject.asks and not any(a in asked for a in subject.asks)):
@@ -241,7 +242,7 @@ class Scope:
         # A story that names the entry's own place names others on the way (在东莞干了十年，回老家湖北……湖北
         # 工会的贷款能申请吗): only the places its question names count (……鞍山有没有一样的借款).
         if len(text) > STORY_CHARS and any(_holds(held, systems, mention, text) for mention in places):
-            asked = _question_of(text)
+            asked = question_of(text)
             places = [mention for mention in places if _named(mention[0], asked)]
         return self._first_uncovered(held, systems, places, text)
 
@@ -279,7 +280,7 @@ def _holds(held: Sequence[Place], systems: Sequence[str], mention: tuple[Place, 
     return any(p == h or h.within(p) or (p.within(h) and system_named) for p in mention for h in held)
 
 
-def _question_of(text: str) -> str:
+def question_of(text: str) -> str:
     """What a story asks: its last sentence (the one before, when the last is a bare 请问 or 怎么办).
     The rest tells what happened: 退休金不高, 不敢去借网贷 are how things are, not what is asked."""
     if len(text) <= STORY_CHARS:
