@@ -36,39 +36,43 @@ HOLDOUT_FLOOR = 0.84  # measured 86.2%
 # Each comment: accuracy / confident-wrong / honest (%) now, and when the half was run once (README.md).
 FLOORS: dict[str, tuple[float, float, float]] = {  # by file name
     "blind_dev": (0.89, 0.024, 0.95),  # now 92.4 / 1.2 / 100.0
-    "blind_test": (0.91, 0.02, 0.95),  # now 93.5 / 0.8 / 100.0; once, round one: 80.2 / 8.9 / 71.4
-    "blind2_dev": (0.88, 0.017, 0.95),  # now 90.5 / 0.5 / 100.0
-    "blind2_test": (0.84, 0.027, 0.88),  # now 87.5 / 1.5 / 92.1; once, round two: 61.5 / 3.0 / 81.6
-    "blind3_dev": (0.88, 0.034, 0.93),  # now 90.7 / 2.2 / 97.6
-    "blind3_test": (0.87, 0.034, 0.93),  # now 89.7 / 2.2 / 97.6; once, round three: 71.0 / 4.0 / 78.0
+    "blind_test": (0.9, 0.02, 0.95),  # now 92.7 / 0.8 / 100.0; once, round one: 80.2 / 8.9 / 71.4
+    "blind2_dev": (0.87, 0.017, 0.95),  # now 90.0 / 0.5 / 100.0
+    "blind2_test": (0.86, 0.032, 0.88),  # now 89.0 / 2.0 / 92.1; once, round two: 61.5 / 3.0 / 81.6
+    "blind3_dev": (0.88, 0.034, 0.93),  # now 91.1 / 2.2 / 97.6
+    "blind3_test": (0.86, 0.034, 0.93),  # now 89.3 / 2.2 / 97.6; once, round three: 71.0 / 4.0 / 78.0
     "blind4_dev": (0.88, 0.027, 0.93),  # now 91.4 / 1.5 / 98.0; once, untuned: 77.9 / 2.6 / 85.7
-    "blind4_test": (0.86, 0.038, 0.91),  # now 89.1 / 2.6 / 95.9; once, untuned: 71.8 / 3.0 / 83.7
-    "blind5_dev": (0.85, 0.012, 0.95),  # now 88.1 / 0.0 / 100.0; once, untuned: 73.9 / 1.3 / 91.3
-    "blind5_test": (0.88, 0.012, 0.93),  # now 91.1 / 0.0 / 97.8; once, untuned: 70.2 / 2.7 / 80.4
+    "blind4_test": (0.86, 0.038, 0.91),  # now 89.5 / 2.6 / 95.9; once, untuned: 71.8 / 3.0 / 83.7
+    "blind5_dev": (0.84, 0.012, 0.95),  # now 87.2 / 0.0 / 100.0; once, untuned: 73.9 / 1.3 / 91.3
+    "blind5_test": (0.88, 0.012, 0.93),  # now 90.7 / 0.0 / 97.8; once, untuned: 70.2 / 2.7 / 80.4
     "blind6_dev": (0.85, 0.016, 0.93),  # now 87.9 / 0.4 / 97.9; before tuning on it: 77.0 / 2.9 / 85.1
-    "blind6_test": (0.91, 0.029, 0.93),  # now 94.1 / 1.7 / 97.9; once, round four: 84.1 / 3.3 / 89.6
-    "blind7_dev": (0.88, 0.02, 0.93),  # now 90.8 / 0.8 / 97.8; once, untuned: 84.5 / 1.7 / 93.5
+    "blind6_test": (0.91, 0.025, 0.93),  # now 93.7 / 1.3 / 97.9; once, round four: 84.1 / 3.3 / 89.6
+    "blind7_dev": (0.88, 0.025, 0.93),  # now 91.2 / 1.3 / 97.8; once, untuned: 84.5 / 1.7 / 93.5
     "blind7_test": (0.87, 0.02, 0.95),  # now 90.3 / 0.8 / 100.0; once, untuned: 87.0 / 2.5 / 91.3
-    "blind8_dev": (0.89, 0.025, 0.93),  # now 92.2 / 1.3 / 97.8; once, untuned: 88.3 / 0.9 / 89.1
-    "blind8_test": (0.91, 0.025, 0.89),  # now 93.9 / 1.3 / 93.6; once, untuned: 86.6 / 3.0 / 89.4
-    "blind9_dev": (0.85, 0.029, 0.95),  # now 88.5 / 1.7 / 100.0; once, untuned: 88.0 / 3.4 / 84.4
-    "blind9_test": (0.86, 0.025, 0.87),  # now 89.3 / 1.3 / 91.1; once, untuned: 87.6 / 3.4 / 82.2
-    "blind10_dev": (0.9, 0.016, 0.95),  # now 93.3 / 0.4 / 100.0; once, untuned: 88.8 / 2.1 / 89.1
-    "blind10_test": (0.87, 0.025, 0.91),  # now 90.4 / 1.2 / 95.7; once, untuned: 88.8 / 2.5 / 93.5
-    "blind11_dev": (0.83, 0.037, 0.85),  # now 86.2 / 2.5 / 89.6; once, untuned: 84.2 / 3.8 / 85.4
+    "blind8_dev": (0.89, 0.021, 0.93),  # now 91.8 / 0.9 / 97.8; once, untuned: 88.3 / 0.9 / 89.1
+    "blind8_test": (0.92, 0.021, 0.89),  # now 94.8 / 0.9 / 93.6; once, untuned: 86.6 / 3.0 / 89.4
+    "blind9_dev": (0.86, 0.029, 0.95),  # now 89.3 / 1.7 / 100.0; once, untuned: 88.0 / 3.4 / 84.4
+    "blind9_test": (0.86, 0.029, 0.87),  # now 89.3 / 1.7 / 91.1; once, untuned: 87.6 / 3.4 / 82.2
+    "blind10_dev": (0.9, 0.016, 0.93),  # now 93.3 / 0.4 / 97.8; once, untuned: 88.8 / 2.1 / 89.1
+    "blind10_test": (0.88, 0.025, 0.91),  # now 90.8 / 1.2 / 95.7; once, untuned: 88.8 / 2.5 / 93.5
+    "blind11_dev": (0.83, 0.033, 0.87),  # now 86.2 / 2.1 / 91.7; once, untuned: 84.2 / 3.8 / 85.4
     "blind11_test": (0.8, 0.029, 0.91),  # now 83.3 / 1.7 / 95.9; once, untuned: 81.2 / 1.7 / 93.9
-    "blind12_dev": (0.9, 0.029, 0.91),  # now 92.5 / 1.7 / 95.7; once, untuned: 91.7 / 0.8 / 95.7
+    "blind12_dev": (0.89, 0.029, 0.89),  # now 92.1 / 1.7 / 93.6; once, untuned: 91.7 / 0.8 / 95.7
     "blind12_test": (0.88, 0.025, 0.89),  # now 90.8 / 1.2 / 93.8; once, untuned: 87.9 / 1.7 / 91.7
-    "blind13_dev": (0.85, 0.029, 0.95),  # now 88.4 / 1.7 / 100.0; once, untuned: 86.0 / 1.7 / 97.9
-    "blind13_test": (0.87, 0.024, 0.93),  # now 90.0 / 1.2 / 97.9; once, untuned: 86.7 / 2.9 / 91.7
-    "blind14_dev": (0.86, 0.029, 0.89),  # now 88.8 / 1.7 / 93.5; once: 86.7 / 2.1 / 89.1
+    "blind13_dev": (0.87, 0.029, 0.95),  # now 89.7 / 1.7 / 100.0; once, untuned: 86.0 / 1.7 / 97.9
+    "blind13_test": (0.87, 0.024, 0.93),  # now 90.5 / 1.2 / 97.9; once, untuned: 86.7 / 2.9 / 91.7
+    "blind14_dev": (0.86, 0.025, 0.89),  # now 88.8 / 1.2 / 93.5; once: 86.7 / 2.1 / 89.1
     "blind14_test": (0.89, 0.02, 0.91),  # now 92.1 / 0.8 / 95.7; once: 88.3 / 1.7 / 91.3
-    "blind15_dev": (0.87, 0.033, 0.91),  # now 89.7 / 2.1 / 95.8; once: 88.0 / 2.1 / 93.8
-    "blind15_test": (0.81, 0.037, 0.91),  # now 83.8 / 2.5 / 95.8; once: 83.8 / 1.7 / 93.8
+    "blind15_dev": (0.87, 0.029, 0.91),  # now 89.7 / 1.7 / 95.8; once: 88.0 / 2.1 / 93.8
+    "blind15_test": (0.81, 0.041, 0.91),  # now 84.2 / 2.9 / 95.8; once: 83.8 / 1.7 / 93.8
     "blind16_dev": (0.92, 0.021, 0.91),  # now 95.1 / 0.9 / 95.3; once, untuned: 91.2 / 2.2 / 88.4
     "blind16_test": (0.86, 0.016, 0.95),  # now 89.4 / 0.4 / 100.0; once, untuned: 87.6 / 1.8 / 97.7
     "blind17_dev": (0.87, 0.016, 0.95),  # now 90.2 / 0.4 / 100.0; once, untuned: 88.3 / 0.4 / 100.0
-    "blind17_test": (0.85, 0.016, 0.94),  # now 87.8 / 0.4 / 98.0; once, untuned: 87.1 / 1.2 / 98.0
+    "blind17_test": (0.86, 0.016, 0.94),  # now 88.6 / 0.4 / 98.0; once, untuned: 87.1 / 1.2 / 98.0
+    "blind18_dev": (0.86, 0.024, 0.93),  # now 88.5 / 1.2 / 98.0; once, untuned: 86.9 / 2.0 / 93.9
+    "blind18_test": (0.86, 0.028, 0.89),  # now 88.9 / 1.6 / 93.9; once, untuned: 88.5 / 2.1 / 91.8
+    "blind19_dev": (0.85, 0.029, 0.87),  # now 88.4 / 1.7 / 91.7; once, untuned: the same
+    "blind19_test": (0.84, 0.033, 0.85),  # now 87.1 / 2.1 / 89.4; once, untuned: the same
 }
 # The floors only catch regressions; the 95% / ≤ 1% / 95% are not met. Read with facts.md's
 # spaces kept (20 万元 against an answer's 20万元), the fourteenth set's one run scored 83.8 / 5.0 / 89.1
@@ -133,6 +137,8 @@ def confidently_wrong(found: Report) -> str:
         ("blind15", 480),
         ("blind16", 450),
         ("blind17", 510),
+        ("blind18", 480),
+        ("blind19", 480),
     ],
 )
 def test_later_blind_sets_are_split(origin: str, size: int) -> None:

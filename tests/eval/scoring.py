@@ -45,7 +45,7 @@ def _halves(origin: str, dev: str, test: str, tuned_on: bool) -> tuple[BlindHalf
     return BlindHalf(_eval_set(f"{origin}_dev"), dev, tuned_on), BlindHalf(_eval_set(f"{origin}_test"), test, tuned_on)
 
 
-# Seventeen blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
+# Nineteen blind sets, each written by a helper that had read neither content/ nor the engine, frozen and
 # split in halves: a round tunes on dev halves only and runs a test half once, at its end.
 BLIND_HALVES = (
     *_halves("blind", "blind dev", "blind test (reported in round one, tuned on since)", True),
@@ -137,6 +137,14 @@ BLIND_HALVES = (
         "seventeenth blind test (run once untuned, tuned on since)",
         True,
     ),
+    *_halves(
+        "blind18",
+        "eighteenth blind dev (run once untuned, tuned on since)",
+        "eighteenth blind test (run once untuned, tuned on since)",
+        True,
+    ),
+    # The nineteenth: both halves run once, untuned, at the very end of round six; not harvested.
+    *_halves("blind19", "nineteenth blind dev (run once, untuned)", "nineteenth blind test (run once, untuned)", False),
 )
 
 
