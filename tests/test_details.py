@@ -9,7 +9,7 @@ from bot.understanding.details import missing_figure
 from bot.understanding.engine import Engine, Kind
 
 MONEY = Detail(label="具体金额", figure="money", asks=["多少钱", "多少经费"])
-SHARE = Detail(label="具体比例", figure="share", asks=["利息多少"])
+SHARE = Detail(label="具体比例", figure="share", asks=["百分之几", "利息多少"])
 PERIOD = Detail(label="具体期限", figure="duration", asks=["有效期", "几年", "几天"])
 
 
@@ -64,7 +64,6 @@ def test_engine_answers_when_the_entry_states_the_figure(engine: Engine) -> None
     assert "一年" in answer.text
 
 
-DUES_SHARE = Detail(label="具体比例", figure="share", asks=["百分之几"])
 MATERIALS = Detail(label="所需材料", asks=["材料"])
 
 
@@ -82,7 +81,7 @@ def test_a_detail_the_entry_lacks_is_missing_whatever_figures_it_states(
     question: str, lacks: list[Lack], missing: str | None
 ) -> None:
     answer = "会员缴纳会费；单位按工资总额的百分之二拨缴经费。"
-    assert missing_figure([DUES_SHARE, MATERIALS], question, [answer], lacks) == missing
+    assert missing_figure([SHARE, MATERIALS], question, [answer], lacks) == missing
 
 
 @pytest.mark.parametrize(
