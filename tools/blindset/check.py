@@ -1,7 +1,8 @@
 """Check a blind evaluation set before it is frozen.
 
 Run by the blind writer, who may not read the bot, so it uses the standard library and the sources
-only. It prints each problem with the line it is on, then ``OK`` or ``FAIL``. Usage:
+only: hence its own ``chinese_number`` rather than ``bot.core.chinese.chinese_to_int``, whose
+module needs OpenCC. It prints each problem with the line it is on, then ``OK`` or ``FAIL``. Usage:
 ``python3 check.py [blind.jsonl] [--sources DIR]``.
 """
 
